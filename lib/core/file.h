@@ -1,0 +1,19 @@
+#pragma once
+// Whole-file reads and crash-safe writes.
+
+#include <string>
+#include <string_view>
+
+#include "core/error.h"
+
+namespace pgstate::core {
+
+/// Reads a whole file. Errors (kExitBadInput) name the path and the OS reason.
+Result<std::string> ReadFile(const std::string& path);
+
+/// Writes `content` to a temporary file beside `path`, flushes it and renames it over `path`,
+/// so a reader (or a crash) sees either the old file or the new one, never half of it.
+/// Keeps the mode of an existing file. On failure `path` is untouched.
+Status WriteFileAtomic(const std::string& path, std::string_view content);
+
+}  // namespace pgstate::core
