@@ -1,0 +1,204 @@
+#include "config/config.h"
+
+#include <git2.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstdlib>
+#include <functional>
+#include <map>
+
+#include "git/libgit2.h"
+
+namespace pgstate::config {
+
+namespace {
+
+using core::Error;
+using core::kExitBadInput;
+
+std::string Trim(std::string_view s) {
+  size_t b = 0, e = s.size();
+  while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
+  while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
+  return std::string(s.substr(b, e - b));
+}
+
+std::vector<std::string> SplitList(std::string_view s) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= s.size()) {
+    size_t comma = s.find(',', start);
+    if (comma == std::string_view::npos) comma = s.size();
+    std::string item = Trim(s.substr(start, comma - start));
+    if (!item.empty()) out.push_back(item);
+    start = comma + 1;
+  }
+  return out;
+}
+
+std::string NormalizePath(std::string p) {
+  while (p.size() > 2 && p.compare(0, 2, "./") == 0) p.erase(0, 2);
+  while (p.size() > 1 && p.back() == '/') p.pop_back();
+  return p;
+}
+
+bool StartsWithDir(std::string_view path, std::string_view dir) {
+  if (dir.empty() || dir == ".") return true;
+  return path.size() > dir.size() && path.compare(0, dir.size(), dir) == 0 &&
+         path[dir.size()] == '/';
+}
+
+bool EndsWithSql(std::string_view path) {
+  return path.size() > 4 && path.compare(path.size() - 4, 4, ".sql") == 0;
+}
+
+using Setter = std::function<core::Status(Config&, const std::string& value)>;
+
+core::Status BadValue(const std::string& file, const std::string& key, const std::string& value,
+                      const std::string& expected) {
+  return Error(kExitBadInput, "'" + file + "': invalid value '" + value + "' for '" + key +
+                                  "' (expected " + expected + ")");
+}
+
+// Keys as libgit2 reports them: section and variable names lower-cased.
+std::map<std::string, Setter> Setters(const std::string& file) {
+  std::map<std::string, Setter> s;
+  s["paths.schema"] = [](Config& c, const std::string& v) -> core::Status {
+    c.schema_dir = NormalizePath(v);
+    return {};
+  };
+  s["paths.baseline"] = [](Config& c, const std::string& v) -> core::Status {
+    c.baseline = NormalizePath(v);
+    return {};
+  };
+  s["paths.migrations"] = [](Config& c, const std::string& v) -> core::Status {
+    c.migrations_dir = NormalizePath(v);
+    return {};
+  };
+  s["sql.searchpath"] = [file](Config& c, const std::string& v) -> core::Status {
+    c.search_path = SplitList(v);
+    if (c.search_path.empty()) return BadValue(file, "sql.searchPath", v, "a schema list");
+    return {};
+  };
+  s["postgres.version"] = [file](Config& c, const std::string& v) -> core::Status {
+    char* end = nullptr;
+    long major = std::strtol(v.c_str(), &end, 10);
+    if (v.empty() || *end != '\0' || major < 10 || major > 99) {
+      return BadValue(file, "postgres.version", v, "a major version such as 15");
+    }
+    c.postgres_version = static_cast<int>(major);
+    return {};
+  };
+  s["verify.columnorder"] = [file](Config& c, const std::string& v) -> core::Status {
+    if (v == "strict") {
+      c.column_order = ColumnOrder::kStrict;
+    } else if (v == "ignore") {
+      c.column_order = ColumnOrder::kIgnore;
+    } else {
+      return BadValue(file, "verify.columnOrder", v, "strict or ignore");
+    }
+    return {};
+  };
+  s["check.disable"] = [](Config& c, const std::string& v) -> core::Status {
+    for (auto& r : SplitList(v)) c.disabled_rules.push_back(r);
+    return {};
+  };
+  s["check.external"] = [](Config& c, const std::string& v) -> core::Status {
+    c.external_objects.push_back(Trim(v));
+    return {};
+  };
+  s["migrate.locktimeout"] = [](Config& c, const std::string& v) -> core::Status {
+    c.lock_timeout = Trim(v);
+    return {};
+  };
+  return s;
+}
+
+}  // namespace
+
+bool Config::IsSchemaPath(std::string_view path) const {
+  return EndsWithSql(path) && StartsWithDir(path, schema_dir) && path != baseline;
+}
+
+bool Config::IsMigrationPath(std::string_view path) const {
+  if (!EndsWithSql(path) || !StartsWithDir(path, migrations_dir)) return false;
+  std::string_view rest = path.substr(migrations_dir.size() + 1);
+  return rest.find('/') == std::string_view::npos;
+}
+
+core::Result<Config> LoadConfigFile(const std::string& path) {
+  git_config* raw = nullptr;
+  if (auto st =
+          git::Check(git_config_open_ondisk(&raw, path.c_str()), "cannot read '" + path + "'");
+      !st.ok()) {
+    return st.take_error();
+  }
+  git::Config cfg(raw);
+  Config config;
+  auto setters = Setters(path);
+  git_config_iterator* it_raw = nullptr;
+  if (auto st =
+          git::Check(git_config_iterator_new(&it_raw, cfg.get()), "cannot read '" + path + "'");
+      !st.ok()) {
+    return st.take_error();
+  }
+  std::unique_ptr<git_config_iterator, git::Deleter<git_config_iterator_free>> it(it_raw);
+  git_config_entry* entry = nullptr;
+  while (git_config_next(&entry, it.get()) == 0) {
+    std::string name = entry->name;
+    auto setter = setters.find(name);
+    if (setter == setters.end()) {
+      return Error(kExitBadInput, "'" + path + "': unknown key '" + name + "'");
+    }
+    if (auto st = setter->second(config, entry->value ? entry->value : ""); !st.ok()) {
+      return st.take_error();
+    }
+  }
+  return config;
+}
+
+core::Result<Config> LoadConfig(const std::string& repo_root) {
+  std::string path = repo_root + "/" + kConfigFileName;
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return Config{};
+  return LoadConfigFile(path);
+}
+
+std::string DefaultConfigText() {
+  return R"(# pgstate configuration (git-config syntax). Every key is optional; the values
+# shown are the defaults. See 'pgstate --help' and the README's configuration reference.
+
+[paths]
+	# desired state: every *.sql file below this directory
+	schema = db/schema
+	# production's schema as of the last deploy (written by 'pgstate rebaseline')
+	baseline = db/baseline.sql
+	# pending migrations: <yyyymmddHHMMSS>_<slug>.sql
+	migrations = db/migrations
+
+[sql]
+	# schemas that unqualified names resolve to
+	searchPath = public
+
+[postgres]
+	# major version of the ephemeral PostgreSQL used by verify and plan (default: newest installed)
+	# version = 15
+
+[verify]
+	# strict: column order counts; ignore: compare columns as a set
+	columnOrder = strict
+
+[check]
+	# rule ids to turn off, comma separated
+	# disable = migration-rename
+	# objects defined outside these files (one key per line)
+	# external = table public.legacy_users
+
+[migrate]
+	lockTimeout = 5s
+)";
+}
+
+}  // namespace pgstate::config

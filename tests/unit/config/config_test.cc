@@ -1,0 +1,84 @@
+#include "config/config.h"
+
+#include <gtest/gtest.h>
+
+#include "core/file.h"
+#include "core/temp_dir.h"
+#include "git/libgit2.h"
+
+namespace pgstate::config {
+namespace {
+
+class ConfigTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto dir = core::ScopedTempDir::Create("pgstate-config-");
+    ASSERT_TRUE(dir.ok());
+    dir_.emplace(std::move(*dir));
+  }
+  std::string Write(const std::string& text) {
+    std::string path = dir_->path() + "/.pgstate";
+    EXPECT_TRUE(core::WriteFileAtomic(path, text).ok());
+    return path;
+  }
+  git::LibGit2Guard guard_;
+  std::optional<core::ScopedTempDir> dir_;
+};
+
+TEST_F(ConfigTest, MissingFileGivesDefaults) {
+  auto c = LoadConfig(dir_->path());
+  ASSERT_TRUE(c.ok()) << c.error().ToString();
+  EXPECT_EQ(c->schema_dir, "db/schema");
+  EXPECT_EQ(c->search_path, std::vector<std::string>{"public"});
+  EXPECT_EQ(c->column_order, ColumnOrder::kStrict);
+}
+
+TEST_F(ConfigTest, DefaultTextParsesToDefaults) {
+  Write(DefaultConfigText());
+  auto c = LoadConfig(dir_->path());
+  ASSERT_TRUE(c.ok()) << c.error().ToString();
+  EXPECT_EQ(c->baseline, "db/baseline.sql");
+  EXPECT_EQ(c->migrations_dir, "db/migrations");
+  EXPECT_EQ(c->lock_timeout, "5s");
+}
+
+TEST_F(ConfigTest, ReadsEveryKey) {
+  Write(
+      "[paths]\n\tschema = sql/schema/\n\tbaseline = sql/base.sql\n\tmigrations = ./sql/mig\n"
+      "[sql]\n\tsearchPath = app, public\n[postgres]\n\tversion = 15\n"
+      "[verify]\n\tcolumnOrder = ignore\n[check]\n\tdisable = a, b\n"
+      "\texternal = table public.x\n\texternal = schema legacy\n");
+  auto c = LoadConfig(dir_->path());
+  ASSERT_TRUE(c.ok()) << c.error().ToString();
+  EXPECT_EQ(c->schema_dir, "sql/schema");
+  EXPECT_EQ(c->migrations_dir, "sql/mig");
+  EXPECT_EQ(c->search_path, (std::vector<std::string>{"app", "public"}));
+  EXPECT_EQ(c->postgres_version, 15);
+  EXPECT_EQ(c->column_order, ColumnOrder::kIgnore);
+  EXPECT_EQ(c->disabled_rules, (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(c->external_objects, (std::vector<std::string>{"table public.x", "schema legacy"}));
+  EXPECT_TRUE(c->IsSchemaPath("sql/schema/a/b.sql"));
+  EXPECT_FALSE(c->IsSchemaPath("sql/schema/a/b.txt"));
+  EXPECT_FALSE(c->IsSchemaPath("sql/schemas.sql"));
+  EXPECT_TRUE(c->IsMigrationPath("sql/mig/20240101000000_x.sql"));
+  EXPECT_FALSE(c->IsMigrationPath("sql/mig/old/20240101000000_x.sql"));
+}
+
+TEST_F(ConfigTest, UnknownKeyIsAnError) {
+  std::string path = Write("[verify]\n\tcolunmOrder = ignore\n");
+  auto c = LoadConfig(dir_->path());
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.error().message, "'" + path + "': unknown key 'verify.colunmorder'");
+}
+
+TEST_F(ConfigTest, BadValueIsAnError) {
+  std::string path = Write("[verify]\n\tcolumnOrder = sometimes\n");
+  auto c = LoadConfig(dir_->path());
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.error().message, "'" + path +
+                                   "': invalid value 'sometimes' for 'verify.columnOrder' "
+                                   "(expected strict or ignore)");
+}
+
+}  // namespace
+}  // namespace pgstate::config
