@@ -33,7 +33,7 @@ as_root() {
 
 # Packages to build and run pgstate; --test adds what the tests need.
 packages=(g++ cmake ninja-build pkg-config git ca-certificates
-          libgit2-dev libpqxx-dev libpg-query-dev libprotobuf-c-dev libcli11-dev nlohmann-json3-dev
+          libgit2-dev libpqxx-dev libpg-query-dev libprotobuf-c-dev libcli11-dev nlohmann-json3-dev libssl-dev
           postgresql-15 postgresql-client-15)
 if [ "$mode" = test ]; then
   packages+=(googletest libgtest-dev clang libclang-rt-14-dev python3 python3-jsonschema)
