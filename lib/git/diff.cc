@@ -231,6 +231,7 @@ core::Result<DiffRange> ParseDiffRange(git_repository* repo, const std::vector<s
     r.from_label = revs.empty() ? "HEAD" : revs[0];
     r.to = staged ? Source::IndexOnly() : Source::WorkTree();
     r.to_label = staged ? "the index" : "the work tree";
+    r.include_untracked = worktree;
     return r;
   }
   if (revs.empty()) {

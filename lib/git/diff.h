@@ -60,6 +60,8 @@ struct DiffRange {
   Source to;
   std::string from_label;  ///< "HEAD", "main", "merge-base of main and topic", "the index"
   std::string to_label;
+  /// --worktree: new files not yet added count too (DiffOptions::include_untracked).
+  bool include_untracked = false;
 };
 
 /// Turns `git diff`-style arguments into a DiffRange:

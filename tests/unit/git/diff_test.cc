@@ -230,9 +230,11 @@ TEST_F(DiffRangeTest, FormsLikeGitDiff) {
   r = Parse({}, /*staged=*/true);
   EXPECT_EQ(r.from.revision, main_);
   EXPECT_EQ(r.to.kind, SourceKind::kIndex);
+  EXPECT_FALSE(r.include_untracked);
   r = Parse({"topic"}, /*staged=*/true);
   EXPECT_EQ(r.from.revision, topic_);
   r = Parse({}, false, /*worktree=*/true);
+  EXPECT_TRUE(r.include_untracked);
   EXPECT_EQ(r.from.revision, main_);
   EXPECT_EQ(r.to.kind, SourceKind::kWorkTree);
 }
