@@ -82,6 +82,10 @@ struct Statement {
   /// "data statement", "syntax error", …).
   ObjectKey key;
   std::string unkeyed_reason;
+  /// Further objects the same statement defines or changes, beyond `key`: the other actions
+  /// of a multi-action ALTER TABLE, the other objects of a multi-object DROP, the named
+  /// column-level constraints of a CREATE TABLE (their text stays inside the column element).
+  std::vector<ObjectKey> extra_keys;
   /// Objects this statement needs to exist first (tables of an FK or an index, a trigger's
   /// function, a column's user type, relations a view reads, the schema it lives in, …).
   std::vector<ObjectKey> references;
@@ -101,6 +105,28 @@ struct Statement {
   /// a meta-command.
   const PgQuery__Node* node = nullptr;
 };
+
+/// Every value Statement::unkeyed_reason can take (a statement has a key or one of these):
+///   "psql meta-command"     a backslash line (\restrict, \set, \i, …)
+///   "transaction control"   BEGIN, COMMIT, ROLLBACK, SAVEPOINT, …
+///   "data statement"        INSERT (other than Rails' schema_migrations rows), UPDATE, DELETE,
+///                           MERGE, TRUNCATE, COPY, SELECT (other than set_config)
+///   "syntax error"          did not parse
+///   "anonymous code block"  DO
+///   "procedure call"        CALL
+///   "maintenance command"   VACUUM, ANALYZE, CLUSTER, REINDEX, CHECKPOINT, REFRESH
+///                           MATERIALIZED VIEW, ALTER SYSTEM
+///   "session command"       EXPLAIN, LOCK, NOTIFY, LISTEN, UNLISTEN, DISCARD, LOAD, PREPARE,
+///                           EXECUTE, DEALLOCATE, DECLARE, FETCH, CLOSE, SET CONSTRAINTS, SHOW
+///   "ownership transfer"    REASSIGN OWNED
+///   "unsupported statement" anything else libpg_query knows that we do not key
+inline constexpr const char* kUnkeyedReasons[] = {
+    "psql meta-command",    "transaction control",  "data statement",      "syntax error",
+    "anonymous code block", "procedure call",       "maintenance command", "session command",
+    "ownership transfer",   "unsupported statement"};
+
+/// True when `reason` is one of kUnkeyedReasons.
+bool IsDocumentedUnkeyedReason(std::string_view reason);
 
 struct ParseOptions {
   /// Schemas that unqualified names resolve to, first one wins for new objects.

@@ -1,0 +1,174 @@
+#include "sql/canonical.h"
+
+#include <cstring>
+
+#include "sql/pg_query_owner.h"
+
+namespace pgstate::sql {
+
+namespace {
+
+constexpr uint64_t kFnvOffset = 1469598103934665603ULL;
+constexpr uint64_t kFnvPrime = 1099511628211ULL;
+
+struct Fnv {
+  uint64_t h = kFnvOffset;
+  void Bytes(const void* data, size_t n) {
+    const auto* p = static_cast<const unsigned char*>(data);
+    for (size_t i = 0; i < n; ++i) {
+      h ^= p[i];
+      h *= kFnvPrime;
+    }
+  }
+  void U64(uint64_t v) { Bytes(&v, sizeof v); }
+};
+
+bool IsLocationField(const ProtobufCFieldDescriptor& f) {
+  if (f.type != PROTOBUF_C_TYPE_INT32) return false;
+  const char* n = f.name;
+  if (n[0] == 'l') return std::strcmp(n, "location") == 0;
+  if (n[0] == 's') return std::strcmp(n, "stmt_location") == 0 || std::strcmp(n, "stmt_len") == 0;
+  return false;
+}
+
+size_t ElementSize(ProtobufCType type) {
+  switch (type) {
+    case PROTOBUF_C_TYPE_INT64:
+    case PROTOBUF_C_TYPE_SINT64:
+    case PROTOBUF_C_TYPE_SFIXED64:
+    case PROTOBUF_C_TYPE_UINT64:
+    case PROTOBUF_C_TYPE_FIXED64:
+    case PROTOBUF_C_TYPE_DOUBLE:
+      return 8;
+    case PROTOBUF_C_TYPE_STRING:
+      return sizeof(char*);
+    case PROTOBUF_C_TYPE_BYTES:
+      return sizeof(ProtobufCBinaryData);
+    case PROTOBUF_C_TYPE_MESSAGE:
+      return sizeof(ProtobufCMessage*);
+    case PROTOBUF_C_TYPE_BOOL:
+      return sizeof(protobuf_c_boolean);
+    default:
+      return 4;
+  }
+}
+
+void HashMessage(const ProtobufCMessage* m, Fnv& h);
+
+// Hashes one value of `type` stored at `p`; returns false (hashing nothing) for a default value.
+bool HashValue(ProtobufCType type, const char* p, Fnv& h, bool in_repeated) {
+  switch (type) {
+    case PROTOBUF_C_TYPE_STRING: {
+      const char* s = *reinterpret_cast<char* const*>(p);
+      size_t n = s ? std::strlen(s) : 0;
+      if (n == 0 && !in_repeated) return false;
+      h.U64(n);
+      h.Bytes(s, n);
+      return true;
+    }
+    case PROTOBUF_C_TYPE_BYTES: {
+      const auto* b = reinterpret_cast<const ProtobufCBinaryData*>(p);
+      if (b->len == 0 && !in_repeated) return false;
+      h.U64(b->len);
+      h.Bytes(b->data, b->len);
+      return true;
+    }
+    case PROTOBUF_C_TYPE_MESSAGE: {
+      const auto* sub = *reinterpret_cast<ProtobufCMessage* const*>(p);
+      if (!sub && !in_repeated) return false;
+      HashMessage(sub, h);
+      return true;
+    }
+    default: {
+      size_t n = ElementSize(type);
+      uint64_t v = 0;
+      std::memcpy(&v, p, n);
+      if (v == 0 && !in_repeated) return false;
+      h.U64(v);
+      return true;
+    }
+  }
+}
+
+void HashMessage(const ProtobufCMessage* m, Fnv& h) {
+  if (!m) {
+    h.U64(0xfefefefe);
+    return;
+  }
+  const ProtobufCMessageDescriptor* d = m->descriptor;
+  const char* base = reinterpret_cast<const char*>(m);
+  // Marks where this message's fields end, so that adjacent siblings cannot alias.
+  h.U64(0x7b);
+  for (unsigned i = 0; i < d->n_fields; ++i) {
+    const ProtobufCFieldDescriptor& f = d->fields[i];
+    if (f.flags & PROTOBUF_C_FIELD_FLAG_ONEOF) {
+      uint32_t which = *reinterpret_cast<const uint32_t*>(base + f.quantifier_offset);
+      if (which != f.id) continue;
+    }
+    if (f.label == PROTOBUF_C_LABEL_REPEATED) {
+      size_t n = *reinterpret_cast<const size_t*>(base + f.quantifier_offset);
+      if (n == 0) continue;
+      h.U64(f.id | (uint64_t{1} << 40));
+      h.U64(n);
+      const char* arr = *reinterpret_cast<char* const*>(base + f.offset);
+      size_t size = ElementSize(f.type);
+      for (size_t k = 0; k < n; ++k) HashValue(f.type, arr + k * size, h, true);
+      continue;
+    }
+    if (f.label == PROTOBUF_C_LABEL_OPTIONAL && f.quantifier_offset != 0 &&
+        f.type != PROTOBUF_C_TYPE_MESSAGE && f.type != PROTOBUF_C_TYPE_STRING &&
+        !(f.flags & PROTOBUF_C_FIELD_FLAG_ONEOF)) {
+      if (!*reinterpret_cast<const protobuf_c_boolean*>(base + f.quantifier_offset)) continue;
+    }
+    if (IsLocationField(f)) continue;
+    Fnv field;
+    field.h = h.h;
+    field.U64(f.id);
+    // The oneof case of a Node is its type: hash the id even when the payload is empty.
+    if (HashValue(f.type, base + f.offset, field, (f.flags & PROTOBUF_C_FIELD_FLAG_ONEOF) != 0)) {
+      h.h = field.h;
+    }
+  }
+  h.U64(0x7d);
+}
+
+}  // namespace
+
+uint64_t CanonicalHash(const ProtobufCMessage* message) {
+  if (!message) return 0;
+  Fnv h;
+  HashMessage(message, h);
+  return h.h == 0 ? 1 : h.h;
+}
+
+uint64_t CanonicalHash(const PgQuery__Node* node) {
+  return CanonicalHash(reinterpret_cast<const ProtobufCMessage*>(node));
+}
+
+uint64_t CanonicalHashOfText(const std::string& text) {
+  Fnv h;
+  h.U64(text.size());
+  h.Bytes(text.data(), text.size());
+  return h.h == 0 ? 1 : h.h;
+}
+
+std::string DeparseNode(const PgQuery__Node* node) {
+  if (!node) return {};
+  PgQuery__RawStmt raw = PG_QUERY__RAW_STMT__INIT;
+  raw.stmt = const_cast<PgQuery__Node*>(node);
+  PgQuery__RawStmt* stmts[1] = {&raw};
+  PgQuery__ParseResult tree = PG_QUERY__PARSE_RESULT__INIT;
+  tree.version = PG_VERSION_NUM;
+  tree.n_stmts = 1;
+  tree.stmts = stmts;
+  std::string packed(pg_query__parse_result__get_packed_size(&tree), '\0');
+  pg_query__parse_result__pack(&tree, reinterpret_cast<uint8_t*>(packed.data()));
+  PgQueryProtobuf pb;
+  pb.len = packed.size();
+  pb.data = packed.data();
+  DeparseResult result(pg_query_deparse_protobuf(pb));
+  if (result->error || !result->query) return {};
+  return result->query;
+}
+
+}  // namespace pgstate::sql

@@ -1,0 +1,291 @@
+#include "sql/source_file.h"
+
+#include <algorithm>
+#include <cstring>
+#include <optional>
+
+#include "sql/canonical.h"
+#include "sql/keyer.h"
+#include "sql/lexer.h"
+#include "sql/pg_query_owner.h"
+
+namespace pgstate::sql {
+
+struct SourceFile::Trees {
+  std::vector<UnpackedParseResult> results;
+};
+
+namespace {
+
+// One statement before its chunk and key are known.
+struct Pending {
+  Span text;
+  const PgQuery__Node* node = nullptr;
+  size_t base = 0;  // offset of the parsed string the node's locations are relative to
+  StatementClass cls = StatementClass::kOther;  // kMetaCommand/kInvalid for those
+};
+
+struct ParseAttempt {
+  UnpackedParseResult tree;
+  bool ok = false;
+  std::string message;
+  int cursorpos = 0;
+};
+
+// Parses one NUL-terminated string with libpg_query and unpacks the protobuf tree.
+ParseAttempt ParseString(const char* sql) {
+  ParseAttempt attempt;
+  ProtobufParseResult result(pg_query_parse_protobuf(sql));
+  if (result->error) {
+    attempt.message = result->error->message ? result->error->message : "syntax error";
+    attempt.cursorpos = result->error->cursorpos;
+    return attempt;
+  }
+  attempt.tree.reset(pg_query__parse_result__unpack(
+      nullptr, result->parse_tree.len, reinterpret_cast<const uint8_t*>(result->parse_tree.data)));
+  if (!attempt.tree) {
+    attempt.message = "cannot read the parse tree";
+    return attempt;
+  }
+  attempt.ok = true;
+  return attempt;
+}
+
+// The text span of a RawStmt: its first token through its ';' (and COPY data), given the
+// parser's span [loc, loc + len) which starts right after the previous ';'.
+Span StatementSpan(std::string_view text, size_t loc, size_t end, const lexer::ScanResult& scan) {
+  size_t begin = lexer::SkipTrivia(text.substr(0, end), loc);
+  size_t after = lexer::SkipTrivia(text, end);
+  if (after < text.size() && text[after] == ';') {
+    size_t stmt_end = after + 1;
+    auto copy = std::lower_bound(
+        scan.copy_data.begin(), scan.copy_data.end(), after,
+        [](const lexer::ScanResult::CopyData& c, size_t pos) { return c.semicolon < pos; });
+    if (copy != scan.copy_data.end() && copy->semicolon == after) stmt_end = copy->data.end;
+    return Span{begin, stmt_end};
+  }
+  return Span{begin, std::max(begin, lexer::LastTokenEnd(text.substr(0, end), begin))};
+}
+
+// The schema new and unqualified objects go to for a search_path.
+std::string CreationSchema(const std::vector<std::string>& path,
+                           const std::vector<std::string>& fallback) {
+  for (const std::string& s : path) {
+    if (s.empty() || s == "$user" || s == "pg_catalog" || s == "pg_temp") continue;
+    return s;
+  }
+  if (&path != &fallback) return CreationSchema(fallback, fallback);
+  return "public";
+}
+
+}  // namespace
+
+bool IsDocumentedUnkeyedReason(std::string_view reason) {
+  for (const char* r : kUnkeyedReasons) {
+    if (reason == r) return true;
+  }
+  return false;
+}
+
+SourceFile::SourceFile() = default;
+SourceFile::~SourceFile() = default;
+
+SourceFile::SourceFile(SourceFile&& other) noexcept
+    : path_(std::move(other.path_)),
+      text_(std::move(other.text_)),
+      lines_(std::move(other.lines_)),
+      statements_(std::move(other.statements_)),
+      tail_(other.tail_),
+      errors_(std::move(other.errors_)),
+      trees_(std::move(other.trees_)) {
+  // A short string lives inside the object: re-point the index at our copy.
+  lines_.Rebind(text_);
+}
+
+SourceFile& SourceFile::operator=(SourceFile&& other) noexcept {
+  if (this != &other) {
+    path_ = std::move(other.path_);
+    text_ = std::move(other.text_);
+    lines_ = std::move(other.lines_);
+    lines_.Rebind(text_);
+    statements_ = std::move(other.statements_);
+    tail_ = other.tail_;
+    errors_ = std::move(other.errors_);
+    trees_ = std::move(other.trees_);
+  }
+  return *this;
+}
+
+SourceFile SourceFile::Parse(std::string path, std::string text, const ParseOptions& options) {
+  SourceFile file;
+  file.path_ = std::move(path);
+  file.text_ = std::move(text);
+  file.lines_ = LineIndex(file.text_);
+  file.trees_ = std::make_unique<Trees>();
+  const std::string& src = file.text_;
+
+  lexer::ScanResult scan = lexer::ScanFile(src);
+
+  // What the parser sees: meta-command lines and COPY data blanked to spaces (newlines kept,
+  // so byte offsets stay), NUL bytes too (libpg_query reads a C string).
+  std::string blanked = src;
+  auto blank = [&](Span s) {
+    for (size_t i = s.begin; i < s.end; ++i) {
+      if (blanked[i] != '\n') blanked[i] = ' ';
+    }
+  };
+  for (const Span& m : scan.meta_commands) blank(m);
+  for (const auto& c : scan.copy_data) blank(c.data);
+  for (size_t nul = blanked.find('\0'); nul != std::string::npos;
+       nul = blanked.find('\0', nul + 1)) {
+    blanked[nul] = ' ';
+    core::Diagnostic d;
+    d.rule = "syntax";
+    d.message = "null byte in SQL text";
+    d.location = file.lines_.Locate(nul, file.path_);
+    file.errors_.push_back(std::move(d));
+  }
+
+  std::vector<Pending> pending;
+  auto add_tree = [&](UnpackedParseResult tree, size_t base, size_t piece_end) {
+    for (size_t i = 0; i < tree->n_stmts; ++i) {
+      const PgQuery__RawStmt* raw = tree->stmts[i];
+      if (!raw || !raw->stmt) continue;
+      size_t loc = base + static_cast<size_t>(std::max(0, raw->stmt_location));
+      size_t end = raw->stmt_len == 0 ? piece_end : loc + static_cast<size_t>(raw->stmt_len);
+      end = std::min(end, piece_end);
+      Pending p;
+      p.text = StatementSpan(blanked, loc, end, scan);
+      p.node = raw->stmt;
+      p.base = base;
+      pending.push_back(p);
+    }
+    file.trees_->results.push_back(std::move(tree));
+  };
+
+  ParseAttempt whole = ParseString(blanked.c_str());
+  if (whole.ok) {
+    add_tree(std::move(whole.tree), 0, blanked.size());
+  } else {
+    // Parse each statement alone so every syntax error is reported and good statements kept.
+    size_t errors_before = file.errors_.size();
+    size_t piece_begin = 0;
+    auto parse_piece = [&](size_t begin, size_t end) {
+      std::string_view piece = std::string_view(blanked).substr(begin, end - begin);
+      if (lexer::SkipTrivia(piece, 0) >= piece.size()) return;
+      std::string copy(piece);
+      ParseAttempt attempt = ParseString(copy.c_str());
+      if (attempt.ok) {
+        add_tree(std::move(attempt.tree), begin, end);
+        return;
+      }
+      // cursorpos counts characters (1-based) in the string we parsed: the piece.
+      size_t at = attempt.cursorpos > 0
+                      ? AdvanceChars(blanked, begin, static_cast<size_t>(attempt.cursorpos - 1))
+                      : lexer::SkipTrivia(blanked.substr(0, end), begin);
+      core::Diagnostic d;
+      d.rule = "syntax";
+      d.message = attempt.message;
+      d.location = file.lines_.Locate(at, file.path_);
+      d.source_line = std::string(file.lines_.LineAt(at));
+      file.errors_.push_back(std::move(d));
+      Pending p;
+      size_t first = lexer::SkipTrivia(blanked.substr(0, end), begin);
+      size_t last = (end > begin && blanked[end - 1] == ';')
+                        ? end
+                        : std::max(first, lexer::LastTokenEnd(blanked.substr(0, end), first));
+      p.text = Span{first, last};
+      p.base = begin;
+      p.cls = StatementClass::kInvalid;
+      pending.push_back(p);
+    };
+    for (size_t sep : scan.separators) {
+      size_t end = sep + 1;
+      auto copy = std::find_if(scan.copy_data.begin(), scan.copy_data.end(),
+                               [&](const auto& c) { return c.semicolon == sep; });
+      parse_piece(piece_begin, end);
+      if (copy != scan.copy_data.end() && !pending.empty() && pending.back().text.end == end) {
+        pending.back().text.end = copy->data.end;
+      }
+      piece_begin = copy != scan.copy_data.end() ? copy->data.end : end;
+    }
+    parse_piece(piece_begin, blanked.size());
+    if (file.errors_.size() == errors_before) {
+      // The pieces parse alone but the whole does not: report the whole file's error.
+      size_t at = whole.cursorpos > 0
+                      ? AdvanceChars(blanked, 0, static_cast<size_t>(whole.cursorpos - 1))
+                      : 0;
+      core::Diagnostic d;
+      d.rule = "syntax";
+      d.message = whole.message;
+      d.location = file.lines_.Locate(at, file.path_);
+      d.source_line = std::string(file.lines_.LineAt(at));
+      file.errors_.push_back(std::move(d));
+    }
+  }
+
+  // Meta-commands are statements of their own unless psql would have read them in the
+  // middle of a statement (then they stay part of that statement's text).
+  std::sort(pending.begin(), pending.end(),
+            [](const Pending& a, const Pending& b) { return a.text.begin < b.text.begin; });
+  {
+    std::vector<Pending> merged;
+    merged.reserve(pending.size() + scan.meta_commands.size());
+    size_t pi = 0;
+    for (const Span& m : scan.meta_commands) {
+      while (pi < pending.size() && pending[pi].text.begin < m.begin) {
+        merged.push_back(pending[pi++]);
+      }
+      if (!merged.empty() && merged.back().text.end > m.begin) continue;
+      Pending p;
+      p.text = m;
+      p.cls = StatementClass::kMetaCommand;
+      merged.push_back(p);
+    }
+    while (pi < pending.size()) merged.push_back(pending[pi++]);
+    pending.swap(merged);
+  }
+
+  std::vector<std::string> search_path = options.search_path;
+  std::string schema = CreationSchema(search_path, options.search_path);
+  file.statements_.reserve(pending.size());
+  size_t pos = 0;
+  for (size_t i = 0; i < pending.size(); ++i) {
+    const Pending& p = pending[i];
+    Statement st;
+    st.text = p.text;
+    st.location = file.lines_.Locate(p.text.begin, file.path_);
+    if (p.cls == StatementClass::kMetaCommand) {
+      st.cls = StatementClass::kMetaCommand;
+      st.unkeyed_reason = "psql meta-command";
+    } else if (p.cls == StatementClass::kInvalid) {
+      st.cls = StatementClass::kInvalid;
+      st.unkeyed_reason = "syntax error";
+    } else {
+      KeyContext ctx;
+      ctx.text = blanked;
+      ctx.base = p.base;
+      ctx.schema = schema;
+      st.node = p.node;
+      DescribeStatement(p.node, ctx, st);
+      if (auto set = SearchPathSetBy(p.node)) {
+        search_path = set->has_value() ? **set : options.search_path;
+        schema = CreationSchema(search_path, options.search_path);
+      }
+    }
+    size_t next_begin = i + 1 < pending.size() ? pending[i + 1].text.begin : src.size();
+    size_t end = std::max(p.text.end, std::min(lexer::RestOfLineEnd(src, p.text.end), next_begin));
+    st.chunk = Span{pos, end};
+    pos = end;
+    file.statements_.push_back(std::move(st));
+  }
+  file.tail_ = Span{pos, src.size()};
+  return file;
+}
+
+std::string CanonicalText(const Statement& statement) {
+  if (!statement.node) return {};
+  return DeparseNode(statement.node);
+}
+
+}  // namespace pgstate::sql
