@@ -54,3 +54,32 @@ pgstate_init_repo() {
   git -C "$1" add -A
   git -C "$1" commit -q -m "pgstate init" --no-verify
 }
+
+# start_postgres: starts a private PostgreSQL server for this test, stopped and removed on exit,
+# and sets PG_HOST (its socket directory) and PG_BIN. As root the server runs as the "postgres"
+# (or "pgstate") system user. Exits 125 (skipped) when no server binaries are installed.
+start_postgres() {
+  PG_BIN=""
+  for d in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r); do
+    if [ -x "$d/initdb" ]; then PG_BIN=$d; break; fi
+  done
+  if [ -z "$PG_BIN" ]; then echo "skipped: no PostgreSQL server binaries"; exit 125; fi
+  PG_HOST=$(mktemp -d /tmp/pgstate-e2e-pg-XXXXXX)
+  pg_run_as=""
+  if [ "$(id -u)" = 0 ]; then
+    pg_user=postgres
+    id -u "$pg_user" >/dev/null 2>&1 || pg_user=pgstate
+    chown "$pg_user" "$PG_HOST"
+    pg_run_as="runuser -u $pg_user --"
+  fi
+  $pg_run_as "$PG_BIN/initdb" -D "$PG_HOST/data" -A trust -U postgres >/dev/null
+  $pg_run_as "$PG_BIN/pg_ctl" -D "$PG_HOST/data" -w -l "$PG_HOST/log" \
+    -o "-c listen_addresses= -k $PG_HOST -c fsync=off" start >/dev/null
+  trap '$pg_run_as "$PG_BIN/pg_ctl" -D "$PG_HOST/data" -m immediate stop >/dev/null 2>&1; rm -rf "$PG_HOST" "$E2E_TMP"' EXIT
+}
+
+# pg_url DB: a libpq connection string for database DB on the server start_postgres started.
+pg_url() { echo "host=$PG_HOST user=postgres dbname=$1"; }
+
+# pg_sql DB SQL: runs SQL in DB and prints the result unaligned, without headers.
+pg_sql() { "$PG_BIN/psql" -X -q -At -v ON_ERROR_STOP=1 -h "$PG_HOST" -U postgres -d "$1" -c "$2"; }
