@@ -26,9 +26,9 @@ struct Options {
 int main(int argc, char** argv) {
   using namespace pgstate;
   CLI::App app{
-      "List schema objects changed between commits, the index or the work tree.\n"
-      "Forms as git diff: (none) index vs work tree, A (A vs work tree), A B, A..B, "
-      "A...B (from their merge base), --staged [A], --worktree [A]."};
+      "List schema objects changed between commits, the index or the work tree\n"
+      "Forms as in git diff: (none) index vs work tree, A (A vs work tree), A B, A..B, "
+      "A...B (from their merge base), --staged [A], --worktree [A]"};
   app.name("pgstate-changes");
   tools::AddVersion(app);
   Options opts;
