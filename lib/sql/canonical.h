@@ -10,7 +10,7 @@ struct PgQuery__Node;
 
 namespace pgstate::sql {
 
-/// FNV-1a 64 over every field of the message tree except the int32 `location`,
+/// A 64-bit hash over every field of the message tree except the int32 `location`,
 /// `stmt_location` and `stmt_len` fields. Fields holding their default value (0, "", null)
 /// are skipped, as protobuf itself would not encode them. 0 is never returned for a non-null
 /// message; null gives 0.

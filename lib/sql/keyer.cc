@@ -439,6 +439,9 @@ class Describer {
       t.name = last;
     } else if (names.size() == 1 && IsBuiltinTypeName(last)) {
       t.name = last;
+    } else if (names.size() == 1 && last.size() > 1 && last[0] == '_' &&
+               IsBuiltinTypeName(std::string_view(last).substr(1))) {
+      t.name = last;  // "_int4", the array type's own name: normalised below
     } else {
       t.builtin = false;
       t.name = last;
@@ -1203,7 +1206,14 @@ void Describer::Insert(const PgQuery__InsertStmt* ins) {
     RefRelation(ins->relation, "table");
     return;
   }
-  Defines({"rows", q.schema, q.name}, &q);
+  // One row per INSERT (older Rails dumps) keys the row itself, so that each statement
+  // stays a distinct object; several rows key the list.
+  if (values->n_values_lists == 1) {
+    Defines({"row", q.schema, q.name + "." + ConstString(values->values_lists[0]->list->items[0])},
+            &q);
+  } else {
+    Defines({"rows", q.schema, q.name}, &q);
+  }
   st_.elements_are_rows = true;
   size_t after = AfterWord(ctx_.text, st_.text.begin, st_.text.end, "values");
   std::vector<Span> spans;
@@ -1234,10 +1244,13 @@ void Describer::Define(const PgQuery__DefineStmt* d) {
     case PG_QUERY__OBJECT_TYPE__OBJECT_AGGREGATE: {
       std::vector<std::string> types;
       bool star = false;
-      if (d->n_args >= 1 && d->args[0] && d->args[0]->node_case == PG_QUERY__NODE__NODE_LIST &&
-          d->args[0]->list) {
-        const PgQuery__List* params = d->args[0]->list;
-        for (size_t i = 0; i < params->n_items; ++i) {
+      if (d->n_args >= 1) {
+        // New syntax: args = (parameters, number of direct args); no parameters means (*).
+        const PgQuery__List* params =
+            (d->args[0] && d->args[0]->node_case == PG_QUERY__NODE__NODE_LIST) ? d->args[0]->list
+                                                                                : nullptr;
+        size_t n = params ? params->n_items : 0;
+        for (size_t i = 0; i < n; ++i) {
           const Node* p = params->items[i];
           if (p && p->node_case == PG_QUERY__NODE__NODE_FUNCTION_PARAMETER &&
               p->function_parameter && IsInputMode(p->function_parameter->mode)) {
@@ -1245,7 +1258,7 @@ void Describer::Define(const PgQuery__DefineStmt* d) {
             RefType(p->function_parameter->arg_type);
           }
         }
-        star = params->n_items == 0;
+        star = n == 0;
       } else if (const PgQuery__DefElem* base =
                      FindOption(d->n_definition, d->definition, "basetype")) {
         // Old syntax: CREATE AGGREGATE name (BASETYPE = type, …); 'ANY' means (*).

@@ -6,8 +6,10 @@
 #include <pg_query.h>
 #include <pg_query/pg_query.pb-c.h>
 
+#include <algorithm>
 #include <memory>
 #include <utility>
+#include <vector>
 
 namespace pgstate::sql {
 
@@ -49,6 +51,44 @@ using ProtobufParseResult =
 using DeparseResult = PgQueryOwner<PgQueryDeparseResult, pg_query_free_deparse_result>;
 using SplitResult = PgQueryOwner<PgQuerySplitResult, pg_query_free_split_result>;
 using PlainParseResult = PgQueryOwner<PgQueryParseResult, pg_query_free_parse_result>;
+
+/// Memory for unpacked protobuf-c messages, released all at once. Unpacking a parse tree
+/// makes one allocation per node; an arena makes both the unpacking and the release cheap.
+class Arena {
+ public:
+  explicit Arena(size_t first_block = 64 * 1024) : next_block_(first_block) {}
+  Arena(const Arena&) = delete;
+  Arena& operator=(const Arena&) = delete;
+
+  void* Alloc(size_t size) {
+    size = (size + 15) & ~size_t{15};
+    if (size > left_) {
+      size_t block = std::max(size, next_block_);
+      blocks_.push_back(std::make_unique<unsigned char[]>(block));
+      cursor_ = blocks_.back().get();
+      left_ = block;
+      next_block_ = block * 2;
+    }
+    void* p = cursor_;
+    cursor_ += size;
+    left_ -= size;
+    return p;
+  }
+  /// A protobuf-c allocator drawing from this arena (its free is a no-op).
+  ProtobufCAllocator* allocator() { return &allocator_; }
+
+ private:
+  static void* AllocThunk(void* self, size_t size) {
+    return static_cast<Arena*>(self)->Alloc(size);
+  }
+  static void FreeThunk(void*, void*) {}
+
+  std::vector<std::unique_ptr<unsigned char[]>> blocks_;
+  unsigned char* cursor_ = nullptr;
+  size_t left_ = 0;
+  size_t next_block_;
+  ProtobufCAllocator allocator_{&Arena::AllocThunk, &Arena::FreeThunk, this};
+};
 
 struct UnpackedParseResultDeleter {
   void operator()(PgQuery__ParseResult* p) const {

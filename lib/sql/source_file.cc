@@ -12,7 +12,8 @@
 namespace pgstate::sql {
 
 struct SourceFile::Trees {
-  std::vector<UnpackedParseResult> results;
+  // Each parsed string's tree lives in its own arena; Statement::node points into them.
+  std::vector<std::unique_ptr<Arena>> arenas;
 };
 
 namespace {
@@ -26,7 +27,8 @@ struct Pending {
 };
 
 struct ParseAttempt {
-  UnpackedParseResult tree;
+  std::unique_ptr<Arena> arena;
+  const PgQuery__ParseResult* tree = nullptr;
   bool ok = false;
   std::string message;
   int cursorpos = 0;
@@ -41,8 +43,11 @@ ParseAttempt ParseString(const char* sql) {
     attempt.cursorpos = result->error->cursorpos;
     return attempt;
   }
-  attempt.tree.reset(pg_query__parse_result__unpack(
-      nullptr, result->parse_tree.len, reinterpret_cast<const uint8_t*>(result->parse_tree.data)));
+  // Unpacked nodes take about three times the packed size.
+  attempt.arena = std::make_unique<Arena>(std::max<size_t>(64 * 1024, result->parse_tree.len * 3));
+  attempt.tree =
+      pg_query__parse_result__unpack(attempt.arena->allocator(), result->parse_tree.len,
+                                     reinterpret_cast<const uint8_t*>(result->parse_tree.data));
   if (!attempt.tree) {
     attempt.message = "cannot read the parse tree";
     return attempt;
@@ -147,7 +152,8 @@ SourceFile SourceFile::Parse(std::string path, std::string text, const ParseOpti
   }
 
   std::vector<Pending> pending;
-  auto add_tree = [&](UnpackedParseResult tree, size_t base, size_t piece_end) {
+  auto add_tree = [&](ParseAttempt&& attempt, size_t base, size_t piece_end) {
+    const PgQuery__ParseResult* tree = attempt.tree;
     for (size_t i = 0; i < tree->n_stmts; ++i) {
       const PgQuery__RawStmt* raw = tree->stmts[i];
       if (!raw || !raw->stmt) continue;
@@ -160,12 +166,12 @@ SourceFile SourceFile::Parse(std::string path, std::string text, const ParseOpti
       p.base = base;
       pending.push_back(p);
     }
-    file.trees_->results.push_back(std::move(tree));
+    file.trees_->arenas.push_back(std::move(attempt.arena));
   };
 
   ParseAttempt whole = ParseString(blanked.c_str());
   if (whole.ok) {
-    add_tree(std::move(whole.tree), 0, blanked.size());
+    add_tree(std::move(whole), 0, blanked.size());
   } else {
     // Parse each statement alone so every syntax error is reported and good statements kept.
     size_t errors_before = file.errors_.size();
@@ -176,7 +182,7 @@ SourceFile SourceFile::Parse(std::string path, std::string text, const ParseOpti
       std::string copy(piece);
       ParseAttempt attempt = ParseString(copy.c_str());
       if (attempt.ok) {
-        add_tree(std::move(attempt.tree), begin, end);
+        add_tree(std::move(attempt), begin, end);
         return;
       }
       // cursorpos counts characters (1-based) in the string we parsed: the piece.
