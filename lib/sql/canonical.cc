@@ -103,6 +103,25 @@ bool HashValue(ProtobufCType type, const char* p, Hasher& h, bool in_repeated) {
   }
 }
 
+// The one exception to the generic walk: `integer` parses as pg_catalog.int4 but `int4` as
+// plain int4. Both name the same type, so a leading pg_catalog is not part of the hash.
+void HashTypeName(const PgQuery__TypeName* t, Hasher& h) {
+  size_t first = 0;
+  if (t->n_names >= 2 && t->names[0] && t->names[0]->node_case == PG_QUERY__NODE__NODE_STRING &&
+      t->names[0]->string && std::strcmp(t->names[0]->string->sval, "pg_catalog") == 0) {
+    first = 1;
+  }
+  h.U64(t->n_names - first);
+  for (size_t i = first; i < t->n_names; ++i) HashMessage(&t->names[i]->base, h);
+  h.U64(t->setof);
+  h.U64(t->pct_type);
+  h.U64(t->typemod);
+  h.U64(t->n_typmods);
+  for (size_t i = 0; i < t->n_typmods; ++i) HashMessage(&t->typmods[i]->base, h);
+  h.U64(t->n_array_bounds);
+  for (size_t i = 0; i < t->n_array_bounds; ++i) HashMessage(&t->array_bounds[i]->base, h);
+}
+
 void HashMessage(const ProtobufCMessage* m, Hasher& h) {
   if (!m) {
     h.U64(0xfefefefe);
@@ -112,6 +131,11 @@ void HashMessage(const ProtobufCMessage* m, Hasher& h) {
   const char* base = reinterpret_cast<const char*>(m);
   // Marks where this message's fields end, so that adjacent siblings cannot alias.
   h.U64(0x7b);
+  if (d == &pg_query__type_name__descriptor) {
+    HashTypeName(reinterpret_cast<const PgQuery__TypeName*>(m), h);
+    h.U64(0x7d);
+    return;
+  }
   for (unsigned i = 0; i < d->n_fields; ++i) {
     const ProtobufCFieldDescriptor& f = d->fields[i];
     if (f.flags & PROTOBUF_C_FIELD_FLAG_ONEOF) {

@@ -185,7 +185,7 @@ TEST(RealDumpTest, PgDumpOfARailsApp) {
   EXPECT_EQ(defaults, sequences);
   EXPECT_GT(indexes, 20u);
   EXPECT_EQ(pkeys, 18u);  // every table but schema_migrations
-  EXPECT_EQ(rows, 67u);  // one INSERT per version in this Rails version
+  EXPECT_EQ(rows, 67u);   // one INSERT per version in this Rails version
 
   // The comment block in front of a statement travels with it.
   const Statement* admin = nullptr;
@@ -194,7 +194,8 @@ TEST(RealDumpTest, PgDumpOfARailsApp) {
   }
   ASSERT_NE(admin, nullptr);
   std::string chunk(f.TextOf(admin->chunk));
-  EXPECT_EQ(chunk.rfind("\n--\n-- Name: admin_users; Type: TABLE; Schema: public;", 0), 0u) << chunk;
+  EXPECT_EQ(chunk.rfind("\n--\n-- Name: admin_users; Type: TABLE; Schema: public;", 0), 0u)
+      << chunk;
   EXPECT_EQ(admin->location.ToString(), "db/structure.sql:36:1");
   ASSERT_EQ(admin->elements.size(), 18u);
   EXPECT_EQ(f.TextOf(admin->elements[1].span), "email character varying(255) NOT NULL");

@@ -1,0 +1,133 @@
+// Every .sql file of the shared corpus of real schemas ($PGSTATE_CORPUS_DIR) parses without a
+// crash, its chunks partition it exactly, and every statement has a key or a documented
+// reason for having none. Skipped when the corpus is not there.
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstdlib>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <unordered_set>
+#include <vector>
+
+#include "core/file.h"
+#include "sql/source_file.h"
+
+namespace pgstate::sql {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Totals {
+  size_t statements = 0;
+  size_t keyed = 0;
+  size_t files_with_syntax_errors = 0;
+  std::map<std::string, size_t> unkeyed;
+  std::vector<std::string> failures;
+};
+
+void CheckFile(const std::string& path, const std::string& text, Totals& t) {
+  SourceFile f = SourceFile::Parse(path, text);
+  std::string concat;
+  concat.reserve(text.size());
+  size_t previous_end = 0;
+  for (const Statement& s : f.statements()) {
+    if (s.chunk.begin != previous_end || s.text.begin < s.chunk.begin || s.text.end > s.chunk.end ||
+        s.text.empty()) {
+      t.failures.push_back(path + ": bad spans at " + s.location.ToString());
+    }
+    previous_end = s.chunk.end;
+    concat += f.TextOf(s.chunk);
+    ++t.statements;
+    if (!s.key.empty()) {
+      ++t.keyed;
+      if (s.key.name.empty()) t.failures.push_back(s.location.ToString() + ": key without name");
+    } else if (IsDocumentedUnkeyedReason(s.unkeyed_reason)) {
+      ++t.unkeyed[s.unkeyed_reason];
+    } else {
+      t.failures.push_back(s.location.ToString() + ": no key and no documented reason (" +
+                           s.node_type + ", \"" + s.unkeyed_reason + "\")");
+    }
+    if (s.unkeyed_reason == "unsupported statement") {
+      t.failures.push_back(s.location.ToString() + ": unsupported " + s.node_type);
+    }
+    for (const Element& e : s.elements) {
+      if (e.span.begin < s.text.begin || e.span.end > s.text.end || e.span.empty()) {
+        t.failures.push_back(s.location.ToString() + ": element " + e.key.ToString() +
+                             " outside its statement");
+      }
+    }
+  }
+  concat += f.TextOf(f.tail());
+  if (concat != text) t.failures.push_back(path + ": chunks do not partition the file");
+  if (!f.errors().empty()) ++t.files_with_syntax_errors;
+  for (const core::Diagnostic& d : f.errors()) {
+    if (d.message.empty() || d.location.line < 1 || d.location.column < 1) {
+      t.failures.push_back(path + ": malformed diagnostic " + d.location.ToString());
+    }
+  }
+}
+
+TEST(CorpusTest, EveryFileParsesPartitionsAndIsKeyed) {
+  const char* dir = std::getenv("PGSTATE_CORPUS_DIR");
+  if (!dir || !fs::is_directory(dir)) GTEST_SKIP() << "no corpus (PGSTATE_CORPUS_DIR)";
+  std::vector<std::string> paths;
+  for (const auto& e : fs::recursive_directory_iterator(dir)) {
+    if (e.is_regular_file() && e.path().extension() == ".sql") paths.push_back(e.path().string());
+  }
+  std::sort(paths.begin(), paths.end());
+  ASSERT_FALSE(paths.empty());
+
+  // Merge cases repeat the same file often: parse each distinct content once.
+  std::vector<std::pair<std::string, std::string>> distinct;
+  std::unordered_set<std::string> seen;
+  for (const std::string& p : paths) {
+    auto text = core::ReadFile(p);
+    ASSERT_TRUE(text.ok()) << p;
+    if (seen.insert(*text).second) distinct.emplace_back(p, std::move(*text));
+  }
+  seen.clear();
+
+  std::atomic<size_t> next{0};
+  std::mutex mu;
+  Totals totals;
+  auto worker = [&] {
+    Totals mine;
+    for (size_t i = next++; i < distinct.size(); i = next++) {
+      CheckFile(distinct[i].first, distinct[i].second, mine);
+    }
+    std::lock_guard<std::mutex> lock(mu);
+    totals.statements += mine.statements;
+    totals.keyed += mine.keyed;
+    totals.files_with_syntax_errors += mine.files_with_syntax_errors;
+    for (const auto& [k, v] : mine.unkeyed) totals.unkeyed[k] += v;
+    totals.failures.insert(totals.failures.end(), mine.failures.begin(), mine.failures.end());
+  };
+  std::vector<std::thread> threads;
+  unsigned n = std::max(1u, std::min(4u, std::thread::hardware_concurrency()));
+  for (unsigned i = 0; i < n; ++i) threads.emplace_back(worker);
+  for (std::thread& t : threads) t.join();
+
+  std::printf(
+      "corpus: %zu files, %zu distinct, %zu statements, %zu keyed, %zu files with syntax "
+      "errors (newer PostgreSQL syntax)\n",
+      paths.size(), distinct.size(), totals.statements, totals.keyed,
+      totals.files_with_syntax_errors);
+  for (const auto& [reason, count] : totals.unkeyed) {
+    std::printf("  unkeyed, %s: %zu\n", reason.c_str(), count);
+  }
+  for (size_t i = 0; i < std::min<size_t>(totals.failures.size(), 20); ++i) {
+    ADD_FAILURE() << totals.failures[i];
+  }
+  EXPECT_TRUE(totals.failures.empty()) << totals.failures.size() << " problems";
+  EXPECT_GT(totals.keyed, totals.statements / 2);
+}
+
+}  // namespace
+}  // namespace pgstate::sql
