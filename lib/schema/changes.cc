@@ -1,10 +1,12 @@
 #include "schema/changes.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <map>
 #include <memory>
 #include <optional>
+#include <thread>
 #include <unordered_map>
 
 #include "git/repository.h"
@@ -329,38 +331,78 @@ ObjectChange MakeChange(ChangeKind kind, Area area, const Entry* o, const Entry*
 
 // --- parsing the changed files -----------------------------------------------------------
 
+// The changed files' sides to parse. Parsing dominates the cost of a large change, and the
+// sides are independent, so they are parsed on several threads (libpg_query keeps its state
+// per thread); entries and errors are then produced in the order the sides were added.
 class Parsed {
  public:
-  // Parses one side of a file into entries; errors for binary content and syntax errors.
+  // Queues one side of a file; a binary side is an error right away.
   core::Status Add(const std::string& path, const std::string& file_id, const std::string& text,
-                   bool binary, const std::string& side, const ChangeOptions& options,
-                   std::vector<Entry>& out) {
+                   bool binary, const std::string& side, std::vector<Entry>* out) {
     if (binary) {
       return Error(kExitBadInput, "'" + path + "' is a binary file (in " + side + ")");
     }
-    files_.push_back(
-        std::make_unique<sql::SourceFile>(sql::SourceFile::Parse(path, text, options.parse)));
-    const sql::SourceFile& file = *files_.back();
-    if (!file.errors().empty()) {
-      const core::Diagnostic& d = file.errors().front();
-      return Error(kExitBadInput, "cannot parse '" + path + "' (in " + side + "): " + d.message,
-                   d.location);
-    }
-    size_t index = 0;
-    for (const sql::Statement& st : file.statements()) {
-      Entry e;
-      e.file = &file;
-      e.st = &st;
-      e.path = path;
-      e.key_id = IdentityOf(st, file);
-      e.file_id = file_id;
-      e.index = index++;
-      out.push_back(std::move(e));
+    jobs_.push_back({path, file_id, &text, side, out});
+    return {};
+  }
+
+  // Parses every queued side; the first side (in order) with a syntax error is the error.
+  core::Status Run(const sql::ParseOptions& options) {
+    files_.resize(jobs_.size());
+    ParseAll(options);
+    for (size_t i = 0; i < jobs_.size(); ++i) {
+      const Job& job = jobs_[i];
+      const sql::SourceFile& file = *files_[i];
+      if (!file.errors().empty()) {
+        const core::Diagnostic& d = file.errors().front();
+        return Error(kExitBadInput,
+                     "cannot parse '" + job.path + "' (in " + job.side + "): " + d.message,
+                     d.location);
+      }
+      size_t index = 0;
+      for (const sql::Statement& st : file.statements()) {
+        Entry e;
+        e.file = &file;
+        e.st = &st;
+        e.path = job.path;
+        e.key_id = IdentityOf(st, file);
+        e.file_id = job.file_id;
+        e.index = index++;
+        job.out->push_back(std::move(e));
+      }
     }
     return {};
   }
 
  private:
+  struct Job {
+    std::string path;
+    std::string file_id;
+    const std::string* text;
+    std::string side;
+    std::vector<Entry>* out;
+  };
+
+  void ParseAll(const sql::ParseOptions& options) {
+    constexpr size_t kWorthAThread = 64 * 1024;  // bytes of SQL; below that threads cost more
+    size_t bytes = 0;
+    for (const Job& j : jobs_) bytes += j.text->size();
+    size_t threads = std::min<size_t>(jobs_.size(), std::thread::hardware_concurrency());
+    if (bytes < kWorthAThread) threads = 1;
+    std::atomic<size_t> next{0};
+    auto work = [&] {
+      for (size_t i = next++; i < jobs_.size(); i = next++) {
+        files_[i] = std::make_unique<sql::SourceFile>(
+            sql::SourceFile::Parse(jobs_[i].path, *jobs_[i].text, options));
+      }
+    };
+    std::vector<std::thread> pool;
+    for (size_t t = 1; t < threads; ++t) pool.emplace_back(work);
+    work();
+    for (std::thread& t : pool) t.join();
+  }
+
+  std::vector<Job> jobs_;
   std::vector<std::unique_ptr<sql::SourceFile>> files_;
 };
 
@@ -505,19 +547,21 @@ core::Result<ChangeSet> DetectChanges(const std::vector<git::FileDiff>& diffs,
       // renamed file's statements did not move.
       std::string file_id = one_file ? d.new_path : d.old_path;
       if (auto st = parsed.Add(d.old_path, file_id, *d.old_content, d.old_binary, from_label,
-                               options, areas[*old_area].olds);
+                               &areas[*old_area].olds);
           !st.ok()) {
         return st.take_error();
       }
     }
     if (new_area && *new_area != Area::kMigration) {
       if (auto st = parsed.Add(d.new_path, d.new_path, *d.new_content, d.new_binary, to_label,
-                               options, areas[*new_area].news);
+                               &areas[*new_area].news);
           !st.ok()) {
         return st.take_error();
       }
     }
   }
+
+  if (auto st = parsed.Run(options.parse); !st.ok()) return st.take_error();
 
   for (auto& [area, entries] : areas) {
     std::vector<Pair> pairs = MatchEntries(entries.olds, entries.news);
