@@ -41,21 +41,26 @@ fi
 
 now_ns() { date +%s%N; }
 
-# median_ms DIR CMD...: runs CMD $runs times in DIR (after one warm-up run), prints the median
-# wall time in milliseconds with one decimal.
-median_ms() {
+# measure DIR CMD...: runs CMD $runs times in DIR (after one warm-up run) and prints two
+# medians in milliseconds: wall time (date +%s%N around the run) and CPU time (user + system,
+# from bash's `time`), which stays meaningful when other work competes for the processors.
+measure() {
   local dir=$1
   shift
   (cd "$dir" && "$@" >/dev/null)
-  local times=()
+  local walls=() cpus=() t0 t1 cpu
   for ((i = 0; i < runs; i++)); do
-    local t0 t1
     t0=$(now_ns)
-    (cd "$dir" && "$@" >/dev/null)
+    cpu=$({ TIMEFORMAT='%3U %3S'; time (cd "$dir" && "$@" >/dev/null 2>&1); } 2>&1)
     t1=$(now_ns)
-    times+=($(((t1 - t0) / 1000)))
+    walls+=($(((t1 - t0) / 1000)))
+    cpu=$(awk -v u="${cpu% *}" -v s="${cpu#* }" 'BEGIN { printf "%d", (u + s) * 1000000 }')
+    cpus+=("$cpu")
   done
-  printf '%s\n' "${times[@]}" | sort -n | awk -v n="$runs" 'NR == int((n + 1) / 2) { printf "%.1f", $1 / 1000 }'
+  printf '%s %s\n' "$(median "${walls[@]}")" "$(median "${cpus[@]}")"
+}
+median() {
+  printf '%s\n' "$@" | sort -n | awk -v n="$#" 'NR == int((n + 1) / 2) { printf "%.1f", $1 / 1000 }'
 }
 
 # A repository holding only the db/ trees of A and B, as two commits.
@@ -76,20 +81,28 @@ cases=(
   "schema-step|$last_schema_commit~1|$last_schema_commit"
 )
 
-printf '%s\n' "commits: $(git -C "$repo" rev-list --count main), files: $(git -C "$repo" ls-files | wc -l), runs: $runs (median)"
-printf '%-12s %8s %9s %9s %7s %9s %9s %7s  %s\n' case files git_ms changes_ms ratio parse_ms budget_ms ok what_changed
+printf '%s\n' "commits: $(git -C "$repo" rev-list --count main), files: $(git -C "$repo" ls-files | wc -l), runs: $runs (medians), load: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo ?)"
+printf '%s\n' "times in ms; cpu = user + system; budget = 2 x git + parse (parse: the same change in a db/-only repository)"
+row() {
+  printf '%-12s %6s | %7s %7s | %7s %7s | %6s %6s | %7s %7s | %7s %7s | %s\n' "$@"
+}
+row case files git "" changes "" ratio "" parse "" budget "" "ok  what changed"
+row "" "" wall cpu wall cpu wall cpu wall cpu wall cpu ""
 for c in "${cases[@]}"; do
   IFS='|' read -r name a b <<<"$c"
   files=$(git -C "$repo" diff --name-only "$a" "$b" | wc -l)
   summary=$(cd "$repo" && "$changes" --format summary "$a" "$b")
-  git_ms=$(median_ms "$repo" git diff --name-only "$a" "$b")
-  changes_ms=$(median_ms "$repo" "$changes" --format summary "$a" "$b")
+  read -r git_wall git_cpu < <(measure "$repo" git diff --name-only "$a" "$b")
+  read -r ch_wall ch_cpu < <(measure "$repo" "$changes" --format summary "$a" "$b")
   small="$tmp/db-$name"
   rm -rf "$small"
   db_only_repo "$a" "$b" "$small"
-  parse_ms=$(median_ms "$small" "$changes" --format summary HEAD~1 HEAD)
-  read -r ratio budget ok < <(awk -v g="$git_ms" -v c="$changes_ms" -v p="$parse_ms" \
-    'BEGIN { b = 2 * g + p; printf "%.2f %.1f %s\n", c / g, b, (c <= b ? "yes" : "NO") }')
-  printf '%-12s %8s %9s %9s %7s %9s %9s %7s  %s\n' "$name" "$files" "$git_ms" "$changes_ms" \
-    "$ratio" "$parse_ms" "$budget" "$ok" "${summary:-nothing}"
+  read -r parse_wall parse_cpu < <(measure "$small" "$changes" --format summary HEAD~1 HEAD)
+  read -r r_wall r_cpu b_wall b_cpu ok < <(awk -v gw="$git_wall" -v gc="$git_cpu" \
+    -v cw="$ch_wall" -v cc="$ch_cpu" -v pw="$parse_wall" -v pc="$parse_cpu" 'BEGIN {
+      bw = 2 * gw + pw; bc = 2 * gc + pc
+      printf "%.2f %.2f %.1f %.1f %s\n", cw / gw, (gc > 0 ? cc / gc : 0), bw, bc,
+        (cw <= bw && cc <= bc ? "yes" : "NO") }')
+  row "$name" "$files" "$git_wall" "$git_cpu" "$ch_wall" "$ch_cpu" "$r_wall" "$r_cpu" \
+    "$parse_wall" "$parse_cpu" "$b_wall" "$b_cpu" "$ok  ${summary:-nothing}"
 done
