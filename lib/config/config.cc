@@ -9,6 +9,8 @@
 #include <functional>
 #include <map>
 
+#include "core/file.h"
+#include "core/temp_dir.h"
 #include "git/libgit2.h"
 
 namespace pgstate::config {
@@ -164,6 +166,21 @@ core::Result<Config> LoadConfig(const std::string& repo_root) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) return Config{};
   return LoadConfigFile(path);
+}
+
+core::Result<Config> LoadConfigText(std::string_view text, const std::string& display_name) {
+  // libgit2 reads configuration only from files.
+  auto dir = core::ScopedTempDir::Create("pgstate-config-");
+  if (!dir.ok()) return dir.take_error();
+  std::string path = dir->path() + "/config";
+  if (auto st = core::WriteFileAtomic(path, text); !st.ok()) return st.take_error();
+  auto config = LoadConfigFile(path);
+  if (config.ok()) return config;
+  core::Error error = config.take_error();
+  for (size_t at; (at = error.message.find(path)) != std::string::npos;) {
+    error.message.replace(at, path.size(), display_name);
+  }
+  return error;
 }
 
 std::string DefaultConfigText() {

@@ -53,6 +53,10 @@ core::Result<Config> LoadConfig(const std::string& repo_root);
 /// Reads a .pgstate file at `path`.
 core::Result<Config> LoadConfigFile(const std::string& path);
 
+/// Reads .pgstate content that is not a file on disk (a commit's .pgstate): messages name
+/// `display_name` instead of a path.
+core::Result<Config> LoadConfigText(std::string_view text, const std::string& display_name);
+
 /// The commented default .pgstate that `pgstate init` writes.
 std::string DefaultConfigText();
 

@@ -80,5 +80,14 @@ TEST_F(ConfigTest, BadValueIsAnError) {
                                    "(expected strict or ignore)");
 }
 
+TEST_F(ConfigTest, TextFromACommitNamesItsDisplayName) {
+  auto ok = LoadConfigText("[paths]\n\tschema = sql\n", "HEAD:.pgstate");
+  ASSERT_TRUE(ok.ok()) << ok.error().ToString();
+  EXPECT_EQ(ok->schema_dir, "sql");
+  auto bad = LoadConfigText("[paths]\n\tshema = sql\n", "HEAD:.pgstate");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().message, "'HEAD:.pgstate': unknown key 'paths.shema'");
+}
+
 }  // namespace
 }  // namespace pgstate::config
