@@ -1,0 +1,141 @@
+#include "db/connection.h"
+
+#include <gtest/gtest.h>
+
+#include "db_test_support.h"
+
+namespace pgstate::db {
+namespace {
+
+TEST(RedactTest, KeyValueForm) {
+  EXPECT_EQ(RedactConnectionString("host=db user=app password=hunter2 dbname=x"),
+            "host=db user=app password=*** dbname=x");
+  // libpq escapes a quote inside a quoted value with a backslash.
+  EXPECT_EQ(RedactConnectionString("password = 'it\\'s a secret' host=db"),
+            "password = *** host=db");
+  EXPECT_EQ(RedactConnectionString("host=password dbname=password"),
+            "host=password dbname=password");
+}
+
+TEST(RedactTest, UrlForm) {
+  EXPECT_EQ(RedactConnectionString("postgresql://app:hunter2@db.example:5432/prod?sslmode=require"),
+            "postgresql://app:***@db.example:5432/prod?sslmode=require");
+  EXPECT_EQ(RedactConnectionString("postgres://app@db/prod?password=hunter2&sslmode=disable"),
+            "postgres://app@db/prod?password=***&sslmode=disable");
+  EXPECT_EQ(RedactConnectionString("postgresql://db/prod"), "postgresql://db/prod");
+  EXPECT_EQ(RedactConnectionString("postgresql://app:p%40ss@db"), "postgresql://app:***@db");
+}
+
+TEST(WithDatabaseTest, ReplacesTheDatabase) {
+  EXPECT_EQ(WithDatabase("host=db dbname=postgres", "pgstate_x"),
+            "host=db dbname=postgres dbname='pgstate_x'");
+  EXPECT_EQ(WithDatabase("postgresql://u@db/postgres", "pgstate_x"),
+            "postgresql://u@db/postgres?dbname=pgstate_x");
+  EXPECT_EQ(WithDatabase("postgresql://u@db/postgres?sslmode=disable", "a b"),
+            "postgresql://u@db/postgres?sslmode=disable&dbname=a%20b");
+}
+
+TEST(QuoteTest, IdentifiersAndLiterals) {
+  EXPECT_EQ(QuoteIdentifier("users"), "\"users\"");
+  EXPECT_EQ(QuoteIdentifier("My \"Table\""), "\"My \"\"Table\"\"\"");
+  EXPECT_EQ(QuoteLiteral("it's"), "'it''s'");
+}
+
+TEST(ConnectionTest, UnreachableServerIsAnEnvironmentErrorWithoutThePassword) {
+  core::Result<Connection> conn = Connection::Open(
+      "host=/nonexistent-pgstate-dir port=5432 user=postgres password=hunter2 dbname=x");
+  ASSERT_FALSE(conn.ok());
+  EXPECT_EQ(conn.error().code, core::kExitEnvironment);
+  EXPECT_EQ(conn.error().message,
+            "cannot connect to 'host=/nonexistent-pgstate-dir port=5432 user=postgres "
+            "password=*** dbname=x': No such file or directory");
+}
+
+class ConnectionOnClusterTest : public testing::ClusterTest {};
+
+TEST_F(ConnectionOnClusterTest, ScriptErrorCarriesSqlstateAndPosition) {
+  Connection conn = Database("");
+  // "é" is two bytes but one character: PostgreSQL counts characters.
+  std::string script =
+      "CREATE TABLE a (id int);\n"
+      "-- café\n"
+      "CREATE VIEW v AS SELECT * FROM missing;\n";
+  SqlStatus s = ExecuteScript(conn, script);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().code, core::kExitBadInput);
+  EXPECT_EQ(s.error().sqlstate, "42P01");
+  EXPECT_EQ(s.error().message, "relation \"missing\" does not exist");
+  size_t byte = script.find("missing");
+  EXPECT_EQ(s.error().byte_offset, byte);
+  EXPECT_EQ(s.error().position, byte);  // 1-based characters = 0-based bytes - 1 + 1
+  // Nothing of the failed script stayed.
+  core::Result<QueryResult> r = conn.Query("SELECT count(*) FROM pg_class WHERE relname = 'a'");
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->rows[0][0], std::optional<std::string>("0"));
+}
+
+TEST_F(ConnectionOnClusterTest, SyntaxErrorPosition) {
+  Connection conn = Database("");
+  SqlStatus s = ExecuteScript(conn, "SELECT 1;\nCREATE TABEL t (x int);");
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().sqlstate, "42601");
+  EXPECT_EQ(s.error().message, "syntax error at or near \"TABEL\"");
+  EXPECT_EQ(s.error().position, 18u);
+  EXPECT_EQ(s.error().byte_offset, 17u);
+}
+
+TEST_F(ConnectionOnClusterTest, ErrorWithoutPosition) {
+  Connection conn = Database("CREATE TABLE a (id int PRIMARY KEY);");
+  SqlStatus s = ExecuteScript(conn, "CREATE TABLE b (a_id int REFERENCES nope (id));");
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().sqlstate, "42P01");
+  EXPECT_EQ(s.error().message, "relation \"nope\" does not exist");
+  EXPECT_EQ(s.error().position, 0u);
+  EXPECT_EQ(s.error().byte_offset, std::string::npos);
+  EXPECT_EQ(s.error().ToError().message, "relation \"nope\" does not exist");
+}
+
+TEST_F(ConnectionOnClusterTest, FailedScriptInsideItsOwnTransactionLeavesConnectionUsable) {
+  Connection conn = Database("");
+  SqlStatus s = ExecuteScript(conn, "BEGIN; CREATE TABLE t (x int); SELECT 1/0;");
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().sqlstate, "22012");
+  EXPECT_EQ(s.error().message, "division by zero");
+  EXPECT_TRUE(conn.Execute("CREATE TABLE u (x int)").ok());
+}
+
+TEST_F(ConnectionOnClusterTest, QueryWithParametersAndNulls) {
+  Connection conn =
+      Database("CREATE TABLE t (k text, v int); INSERT INTO t VALUES ('a', 1), ('b', NULL);");
+  core::Result<QueryResult> r =
+      conn.Query("SELECT k, v FROM t WHERE k = $1 OR $2::text IS NULL ORDER BY k",
+                 {std::string("a"), std::nullopt});
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  ASSERT_EQ(r->columns, (std::vector<std::string>{"k", "v"}));
+  ASSERT_EQ(r->rows.size(), 2u);
+  EXPECT_EQ(r->rows[1][0], std::optional<std::string>("b"));
+  EXPECT_EQ(r->rows[1][1], std::nullopt);
+  EXPECT_EQ(r->Column("v"), 1u);
+  EXPECT_EQ(r->Column("nope"), std::string::npos);
+
+  core::Result<QueryResult> bad = conn.Query("SELECT nope FROM t");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().code, core::kExitBadInput);
+  EXPECT_EQ(bad.error().message, "column \"nope\" does not exist");
+}
+
+TEST_F(ConnectionOnClusterTest, LostConnectionIsAnEnvironmentError) {
+  Connection conn = Database("");
+  core::Result<Connection> admin = Connection::Open(cluster_->ConnectionString());
+  ASSERT_TRUE(admin.ok());
+  ASSERT_TRUE(admin
+                  ->Execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE "
+                            "pid <> pg_backend_pid() AND datname LIKE 'pgstate_%'")
+                  .ok());
+  SqlStatus s = conn.Execute("SELECT 1");
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().code, core::kExitEnvironment) << s.error().message;
+}
+
+}  // namespace
+}  // namespace pgstate::db
