@@ -1,6 +1,6 @@
 #pragma once
-// Running a migration (or a baseline) statement by statement, so that a failure points at the
-// user's file:line:col whether or not PostgreSQL gave a position.
+// Running SQL files (a baseline, a migration, a plan) statement by statement, so that a failure
+// points at the user's file:line:col whether or not PostgreSQL gave a position.
 
 #include <string>
 #include <string_view>

@@ -1,0 +1,378 @@
+// Every object kind of the catalog model, planned both ways against a real PostgreSQL: build
+// `from` and `to`, plan, apply the plan to `from`, and the catalogs must then be equal.
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "db/catalog.h"
+#include "db/catalog_diff.h"
+#include "plan/plan.h"
+#include "plan/prover.h"
+#include "plan/render.h"
+#include "test_cluster.h"
+
+namespace pgstate::plan {
+namespace {
+
+struct Case {
+  const char* name;
+  const char* from;
+  const char* to;
+};
+
+class PlannerTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto c = db::Connection::Open(testing::Cluster().ConnectionString());
+    ASSERT_TRUE(c.ok());
+    for (const char* role : {"reader", "writer", "app_owner"}) {
+      ASSERT_TRUE(c->Execute(std::string("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles "
+                                         "WHERE rolname = '") +
+                             role + "') THEN CREATE ROLE " + role + "; END IF; END $$")
+                      .ok());
+    }
+  }
+
+  // A database built from `sql`, its connection and catalog.
+  struct Built {
+    db::ScratchDatabase database;
+    db::Catalog catalog;
+  };
+  Built Build(const std::string& sql) {
+    auto database = testing::Cluster().CreateDatabase("plan_test");
+    EXPECT_TRUE(database.ok());
+    created_.push_back(*database);
+    auto c = db::Connection::Open(database->conninfo);
+    EXPECT_TRUE(c.ok());
+    if (!sql.empty()) {
+      db::SqlStatus s = db::ExecuteScript(*c, sql);
+      EXPECT_TRUE(s.ok()) << s.error().message << "\n" << sql;
+    }
+    auto catalog = db::Introspect(*c);
+    EXPECT_TRUE(catalog.ok()) << catalog.error().ToString();
+    return {*database, catalog.ok() ? std::move(*catalog) : db::Catalog{}};
+  }
+  void TearDown() override {
+    for (const auto& d : created_) (void)testing::Cluster().DropDatabase(d);
+  }
+
+  // Plans from -> to, applies the plan to `from` and returns what still differs (empty when
+  // the plan reached `to`). The rendered SQL goes to *sql.
+  std::vector<std::string> RoundTrip(const std::string& from, const std::string& to,
+                                     std::string* sql = nullptr, Plan* out = nullptr) {
+    Built a = Build(from);
+    Built b = Build(to);
+    PlanOptions options;
+    options.default_owner = "postgres";
+    Plan plan = BuildPlan(a.catalog, b.catalog, options);
+    std::vector<std::string> left = plan.unsupported;
+    auto migrations = RenderPlan(plan);
+    std::string text;
+    for (const auto& m : migrations) text += m.sql;
+    if (sql) *sql = text;
+    if (out) *out = plan;
+    auto c = db::Connection::Open(a.database.conninfo);
+    EXPECT_TRUE(c.ok());
+    if (auto s = ApplyMigrations(*c, migrations); !s.ok()) {
+      left.push_back("apply failed: " + s.error().ToString() + "\n" + text);
+      return left;
+    }
+    auto after = db::Introspect(*c);
+    EXPECT_TRUE(after.ok());
+    db::CompareOptions compare;
+    compare.column_order = db::CompareOptions::ColumnOrder::kIgnore;
+    for (const auto& d : db::Compare(*after, b.catalog, compare)) {
+      left.push_back(DescribeRemaining(d));
+    }
+    if (!left.empty()) left.push_back("plan was:\n" + text);
+    return left;
+  }
+
+  void Check(const Case& c) {
+    SCOPED_TRACE(c.name);
+    EXPECT_EQ(RoundTrip(c.from, c.to), std::vector<std::string>{}) << "from -> to";
+    EXPECT_EQ(RoundTrip(c.to, c.from), std::vector<std::string>{}) << "to -> from";
+  }
+
+  std::vector<db::ScratchDatabase> created_;
+};
+
+TEST_F(PlannerTest, SchemasAndExtensions) {
+  Check({"schema", "", "CREATE SCHEMA app; COMMENT ON SCHEMA app IS 'the app';"});
+  Check({"extension", "CREATE SCHEMA x;",
+         "CREATE SCHEMA x; CREATE EXTENSION citext SCHEMA x; CREATE TABLE t (e x.citext);"});
+}
+
+TEST_F(PlannerTest, TablesAndColumns) {
+  Check({"table", "", "CREATE TABLE t (id bigint NOT NULL, name text DEFAULT 'x');"});
+  Check({"table settings", "CREATE TABLE t (id int PRIMARY KEY);",
+         "CREATE UNLOGGED TABLE t (id int PRIMARY KEY) WITH (fillfactor = 70);"
+         "ALTER TABLE t ENABLE ROW LEVEL SECURITY; ALTER TABLE t FORCE ROW LEVEL SECURITY;"
+         "ALTER TABLE t REPLICA IDENTITY FULL;"});
+  Check({"replica identity index", "CREATE TABLE t (id int NOT NULL);",
+         "CREATE TABLE t (id int NOT NULL); CREATE UNIQUE INDEX t_id ON t (id);"
+         "ALTER TABLE t REPLICA IDENTITY USING INDEX t_id;"});
+  Check({"columns", "CREATE TABLE t (a int, b varchar(10), c text);",
+         "CREATE TABLE t (a bigint NOT NULL DEFAULT 1, b varchar(20) COLLATE \"C\", d "
+         "numeric(10,2));"});
+  Check({"column settings", "CREATE TABLE t (a text);",
+         "CREATE TABLE t (a text COMPRESSION pglz);"
+         "ALTER TABLE t ALTER COLUMN a SET STORAGE EXTERNAL;"
+         "ALTER TABLE t ALTER COLUMN a SET STATISTICS 500;"
+         "ALTER TABLE t ALTER COLUMN a SET (n_distinct = 100);"});
+  Check({"identity", "CREATE TABLE t (id int NOT NULL, n int GENERATED BY DEFAULT AS IDENTITY);",
+         "CREATE TABLE t (id int GENERATED ALWAYS AS IDENTITY (START WITH 10), n int NOT NULL);"});
+  Check({"serial", "CREATE TABLE t (id serial PRIMARY KEY);",
+         "CREATE TABLE t (id int GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY);"});
+  Check({"generated", "CREATE TABLE t (a int, b int GENERATED ALWAYS AS (a * 2) STORED);",
+         "CREATE TABLE t (a int, b int GENERATED ALWAYS AS (a * 3) STORED, c int);"});
+}
+
+TEST_F(PlannerTest, Constraints) {
+  Check({"keys", "CREATE TABLE p (id int); CREATE TABLE c (id int, p int);",
+         "CREATE TABLE p (id int PRIMARY KEY); CREATE TABLE c (id int, p int REFERENCES p ON "
+         "DELETE CASCADE, CONSTRAINT c_uq UNIQUE (id) DEFERRABLE INITIALLY DEFERRED, CHECK (id "
+         "> 0));"});
+  Check({"changed check", "CREATE TABLE t (a int CONSTRAINT pos CHECK (a > 0));",
+         "CREATE TABLE t (a int CONSTRAINT pos CHECK (a >= 0));"});
+  Check({"validate",
+         "CREATE TABLE t (a int); ALTER TABLE t ADD CONSTRAINT pos CHECK (a > 0) NOT VALID;",
+         "CREATE TABLE t (a int CONSTRAINT pos CHECK (a > 0));"});
+  Check({"exclusion", "CREATE TABLE r (during tsrange);",
+         "CREATE TABLE r (during tsrange, EXCLUDE USING gist (during WITH &&));"});
+  Check({"self reference", "",
+         "CREATE TABLE n (id int PRIMARY KEY, parent int REFERENCES n);"
+         "CREATE TABLE a (id int PRIMARY KEY, b int); CREATE TABLE b (id int PRIMARY KEY, a int "
+         "REFERENCES a); ALTER TABLE a ADD FOREIGN KEY (b) REFERENCES b;"});
+}
+
+TEST_F(PlannerTest, Indexes) {
+  Check({"index", "CREATE TABLE t (a int, b text); CREATE INDEX t_b ON t (b);",
+         "CREATE TABLE t (a int, b text); CREATE INDEX t_b ON t (lower(b)) WHERE a > 0;"
+         "CREATE UNIQUE INDEX t_a ON t (a);"});
+}
+
+TEST_F(PlannerTest, SequencesViewsAndMaterializedViews) {
+  Check({"sequence", "CREATE SEQUENCE s;",
+         "CREATE SEQUENCE s AS int INCREMENT BY 5 MAXVALUE 1000 CYCLE; CREATE TABLE t (id int "
+         "DEFAULT nextval('s')); ALTER SEQUENCE s OWNED BY t.id;"});
+  Check({"views",
+         "CREATE TABLE t (a int, b int); CREATE VIEW v AS SELECT a FROM t;"
+         "CREATE VIEW w AS SELECT a FROM v;",
+         "CREATE TABLE t (a int, b bigint); CREATE VIEW v AS SELECT a, b FROM t;"
+         "CREATE VIEW w AS SELECT a FROM v; CREATE MATERIALIZED VIEW m AS SELECT b FROM t;"
+         "CREATE INDEX m_b ON m (b);"});
+}
+
+TEST_F(PlannerTest, RoutinesAndTriggers) {
+  Check({"function body",
+         "CREATE FUNCTION f(x int) RETURNS int LANGUAGE sql AS 'SELECT x';"
+         "CREATE TABLE t (a int DEFAULT f(1));",
+         "CREATE FUNCTION f(x int) RETURNS int LANGUAGE sql IMMUTABLE AS 'SELECT x + 1';"
+         "CREATE TABLE t (a int DEFAULT f(1));"});
+  Check({"function return type",
+         "CREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 1';"
+         "CREATE TABLE t (a int DEFAULT f()); CREATE VIEW v AS SELECT f() AS x;",
+         "CREATE FUNCTION f() RETURNS bigint LANGUAGE sql AS 'SELECT 1';"
+         "CREATE TABLE t (a int DEFAULT f()); CREATE VIEW v AS SELECT f() AS x;"});
+  Check({"procedure and aggregate", "",
+         "CREATE PROCEDURE p(x int) LANGUAGE sql AS 'SELECT x';"
+         "CREATE AGGREGATE total(int) (SFUNC = int4pl, STYPE = int, INITCOND = '0');"});
+  Check({"trigger",
+         "CREATE TABLE t (a int); CREATE FUNCTION tf() RETURNS trigger LANGUAGE plpgsql AS "
+         "$$BEGIN RETURN NEW; END$$; CREATE TRIGGER tr BEFORE INSERT ON t FOR EACH ROW EXECUTE "
+         "FUNCTION tf();",
+         "CREATE TABLE t (a int); CREATE FUNCTION tf() RETURNS trigger LANGUAGE plpgsql AS "
+         "$$BEGIN RETURN NEW; END$$; CREATE TRIGGER tr BEFORE INSERT OR UPDATE ON t FOR EACH ROW "
+         "EXECUTE FUNCTION tf(); ALTER TABLE t DISABLE TRIGGER tr;"});
+}
+
+TEST_F(PlannerTest, TypesAndDomains) {
+  Check({"enum labels", "CREATE TYPE mood AS ENUM ('sad', 'happy'); CREATE TABLE t (m mood);",
+         "CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy', 'great'); CREATE TABLE t (m mood);"});
+  Check({"enum recreated",
+         "CREATE TYPE mood AS ENUM ('sad', 'meh', 'happy');"
+         "CREATE TABLE t (m mood DEFAULT 'sad', ms mood[]); CREATE VIEW v AS SELECT m FROM t;"
+         "CREATE FUNCTION f(x mood) RETURNS text LANGUAGE sql AS 'SELECT x::text';",
+         "CREATE TYPE mood AS ENUM ('happy', 'sad');"
+         "CREATE TABLE t (m mood DEFAULT 'sad', ms mood[]); CREATE VIEW v AS SELECT m FROM t;"
+         "CREATE FUNCTION f(x mood) RETURNS text LANGUAGE sql AS 'SELECT x::text';"});
+  Check({"composite and range", "CREATE TYPE pair AS (a int, b text);",
+         "CREATE TYPE pair AS (a bigint, b text, c date); CREATE TYPE span AS RANGE (subtype = "
+         "float8);"});
+  Check({"domain", "CREATE DOMAIN email AS text; CREATE TABLE u (e email);",
+         "CREATE DOMAIN email AS text NOT NULL DEFAULT 'x' CONSTRAINT has_at CHECK (VALUE LIKE "
+         "'%@%'); CREATE TABLE u (e email);"});
+}
+
+TEST_F(PlannerTest, PoliciesCollationsRulesStatistics) {
+  Check({"policy", "CREATE TABLE t (owner text); ALTER TABLE t ENABLE ROW LEVEL SECURITY;",
+         "CREATE TABLE t (owner text); ALTER TABLE t ENABLE ROW LEVEL SECURITY;"
+         "CREATE POLICY own ON t FOR SELECT TO reader USING (owner = current_user);"});
+  Check({"collation", "",
+         "CREATE COLLATION ci (provider = icu, locale = 'und-u-ks-level2', deterministic = "
+         "false); CREATE TABLE t (a text COLLATE ci);"});
+  Check({"rule", "CREATE TABLE t (a int); CREATE TABLE log (a int);",
+         "CREATE TABLE t (a int); CREATE TABLE log (a int);"
+         "CREATE RULE keep AS ON DELETE TO t DO INSTEAD INSERT INTO log VALUES (OLD.a);"});
+  Check({"statistics", "CREATE TABLE t (a int, b int);",
+         "CREATE TABLE t (a int, b int); CREATE STATISTICS st (dependencies) ON a, b FROM t;"});
+}
+
+TEST_F(PlannerTest, CommentsGrantsOwnersAndDefaultPrivileges) {
+  Check({"comments", "CREATE TABLE t (a int); COMMENT ON TABLE t IS 'old';",
+         "CREATE TABLE t (a int); COMMENT ON COLUMN t.a IS 'the a';"});
+  Check({"grants",
+         "CREATE TABLE t (a int, b int); CREATE FUNCTION f() RETURNS int LANGUAGE sql AS "
+         "'SELECT 1'; GRANT SELECT ON t TO reader;",
+         "CREATE TABLE t (a int, b int); CREATE FUNCTION f() RETURNS int LANGUAGE sql AS "
+         "'SELECT 1'; GRANT INSERT ON t TO reader WITH GRANT OPTION; GRANT UPDATE (b) ON t TO "
+         "writer; REVOKE EXECUTE ON FUNCTION f() FROM PUBLIC; CREATE SCHEMA s; GRANT USAGE ON "
+         "SCHEMA s TO reader;"});
+  Check({"owner", "CREATE TABLE t (a int);",
+         "CREATE TABLE t (a int); ALTER TABLE t OWNER TO app_owner; CREATE TABLE n (a int); "
+         "ALTER TABLE n OWNER TO app_owner;"});
+  Check({"default privileges", "",
+         "ALTER DEFAULT PRIVILEGES FOR ROLE app_owner GRANT SELECT ON TABLES TO reader;"
+         "ALTER DEFAULT PRIVILEGES FOR ROLE app_owner REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC;"});
+}
+
+TEST_F(PlannerTest, PartitionsAndInheritance) {
+  Check({"partitions", "",
+         "CREATE TABLE e (id int, at date NOT NULL, PRIMARY KEY (id, at)) PARTITION BY RANGE "
+         "(at); CREATE TABLE e_2024 PARTITION OF e FOR VALUES FROM ('2024-01-01') TO "
+         "('2025-01-01'); CREATE INDEX e_at ON e (at);"});
+  Check({"attach",
+         "CREATE TABLE e (id int, at date) PARTITION BY RANGE (at); CREATE TABLE e_2024 (id int, "
+         "at date);",
+         "CREATE TABLE e (id int, at date) PARTITION BY RANGE (at); CREATE TABLE e_2024 "
+         "PARTITION OF e FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');"});
+  Check({"inheritance", "CREATE TABLE p (a int); CREATE TABLE c (b int);",
+         "CREATE TABLE p (a int); CREATE TABLE c (b int) INHERITS (p);"});
+}
+
+TEST_F(PlannerTest, IdenticalCatalogsNeedNoPlan) {
+  const char* sql =
+      "CREATE TABLE t (id int PRIMARY KEY, a text); CREATE INDEX t_a ON t (a);"
+      "CREATE VIEW v AS SELECT * FROM t;";
+  Built a = Build(sql);
+  Built b = Build(sql);
+  Plan plan = BuildPlan(a.catalog, b.catalog);
+  EXPECT_TRUE(plan.empty());
+  EXPECT_TRUE(plan.warnings.empty());
+}
+
+// The safe forms PostgreSQL offers for busy tables.
+TEST_F(PlannerTest, SafeFormsOnExistingTables) {
+  std::string sql;
+  Plan plan;
+  EXPECT_EQ(RoundTrip("CREATE TABLE p (id int PRIMARY KEY); CREATE TABLE t (a int, b int, c text);"
+                      "CREATE INDEX t_c ON t (c);",
+                      "CREATE TABLE p (id int PRIMARY KEY);"
+                      "CREATE TABLE t (a int NOT NULL, b int REFERENCES p, c text UNIQUE);"
+                      "CREATE INDEX t_b ON t (b); CREATE INDEX t_c ON t (lower(c));",
+                      &sql, &plan),
+            std::vector<std::string>{});
+  EXPECT_TRUE(plan.HazardIdsUsed().empty()) << sql;
+  auto migrations = RenderPlan(plan);
+  ASSERT_EQ(migrations.size(), 2u) << sql;
+  EXPECT_FALSE(migrations[0].no_transaction);
+  EXPECT_TRUE(migrations[1].no_transaction);
+  const std::string& main = migrations[0].sql;
+  const std::string& online = migrations[1].sql;
+  EXPECT_NE(main.find("ADD CONSTRAINT t_b_fkey FOREIGN KEY (b) REFERENCES public.p(id) NOT VALID"),
+            std::string::npos)
+      << main;
+  EXPECT_NE(main.find("ADD CONSTRAINT a_not_null_pgstate CHECK (a IS NOT NULL) NOT VALID"),
+            std::string::npos);
+  EXPECT_EQ(online.rfind("-- pgstate:no-transaction\n", 0), 0u);
+  for (const char* expected : {
+           "ALTER TABLE public.t VALIDATE CONSTRAINT t_b_fkey;",
+           "ALTER TABLE public.t VALIDATE CONSTRAINT a_not_null_pgstate;",
+           "ALTER TABLE public.t ALTER COLUMN a SET NOT NULL;",
+           "CREATE INDEX CONCURRENTLY t_b ON public.t USING btree (b);",
+           "CREATE UNIQUE INDEX CONCURRENTLY t_c_key_pgstate_idx ON public.t (c);",
+           "ALTER TABLE public.t ADD CONSTRAINT t_c_key UNIQUE USING INDEX t_c_key_pgstate_idx;",
+           "CREATE INDEX CONCURRENTLY t_c_pgstate_new ON public.t USING btree (lower(c));",
+           "DROP INDEX CONCURRENTLY IF EXISTS public.t_c;",
+           "ALTER INDEX public.t_c_pgstate_new RENAME TO t_c;",
+       }) {
+    EXPECT_NE(online.find(expected), std::string::npos) << expected << "\n" << online;
+  }
+}
+
+TEST_F(PlannerTest, HazardsAreMarked) {
+  std::string sql;
+  Plan plan;
+  EXPECT_EQ(RoundTrip("CREATE TABLE gone (a int); CREATE TABLE t (a int, b text, c varchar(10));",
+                      "CREATE TABLE t (a bigint, c varchar(20));", &sql, &plan),
+            std::vector<std::string>{});
+  EXPECT_EQ(plan.HazardIdsUsed(), (std::set<std::string>{"data-loss", "table-rewrite"}));
+  for (const char* expected : {
+           "-- hazard data-loss: drops table public.gone and its data\nDROP TABLE IF EXISTS "
+           "public.gone;",
+           "-- hazard data-loss: drops column b of public.t and its data\nALTER TABLE public.t "
+           "DROP COLUMN IF EXISTS b;",
+           "-- hazard table-rewrite: rewrites public.t to change the type of a from integer to "
+           "bigint\nALTER TABLE public.t ALTER COLUMN a TYPE bigint USING a::bigint;",
+           // Widening a varchar rewrites nothing.
+           "\nALTER TABLE public.t ALTER COLUMN c TYPE character varying(20) USING "
+           "c::character varying(20);",
+       }) {
+    EXPECT_NE(sql.find(expected), std::string::npos) << expected << "\n" << sql;
+  }
+}
+
+TEST_F(PlannerTest, TimeoutsPrecedeStatementsOnExistingTables) {
+  Built a = Build("CREATE TABLE t (a int);");
+  Built b =
+      Build("CREATE TABLE t (a int, b int); CREATE TABLE n (a int); CREATE INDEX t_a ON t (a);");
+  Plan plan = BuildPlan(a.catalog, b.catalog);
+  RenderOptions options;
+  options.lock_timeout = "2s";
+  options.statement_timeout = "1min";
+  auto migrations = RenderPlan(plan, options);
+  ASSERT_EQ(migrations.size(), 2u);
+  EXPECT_EQ(migrations[0].sql,
+            "CREATE TABLE public.n (\n    a integer\n);\n\n"
+            "SET lock_timeout = '2s';\nSET statement_timeout = '1min';\n"
+            "ALTER TABLE public.t ADD COLUMN b integer;\n");
+  EXPECT_NE(migrations[1].sql.find("SET lock_timeout = '2s';\nSET statement_timeout = '0';\n"
+                                   "CREATE INDEX CONCURRENTLY t_a ON public.t USING btree (a);"),
+            std::string::npos)
+      << migrations[1].sql;
+}
+
+TEST_F(PlannerTest, ColumnOrderThatCannotBeReachedIsReported) {
+  Built a = Build("CREATE TABLE t (a int, c int);");
+  Built b = Build("CREATE TABLE t (a int, b int, c int);");
+  Plan plan = BuildPlan(a.catalog, b.catalog);
+  ASSERT_EQ(plan.warnings.size(), 1u);
+  EXPECT_EQ(plan.warnings[0].rule, "column-order");
+  EXPECT_EQ(plan.warnings[0].message,
+            "column b is added at the end of public.t, not before c as in the desired state "
+            "(PostgreSQL cannot insert a column; move it to the end of the CREATE TABLE, or set "
+            "verify.columnOrder = ignore)");
+}
+
+TEST_F(PlannerTest, ExtensionObjectsAreNeverTouchedAndUncoveredKindsAreReported) {
+  std::string sql;
+  Plan plan;
+  EXPECT_EQ(RoundTrip("CREATE EXTENSION pg_trgm; CREATE TEXT SEARCH DICTIONARY d (TEMPLATE = "
+                      "simple);",
+                      "CREATE EXTENSION pg_trgm; CREATE TABLE t (a text); CREATE INDEX t_a ON t "
+                      "USING gin (a public.gin_trgm_ops);",
+                      &sql, &plan),
+            std::vector<std::string>{});
+  EXPECT_EQ(sql.find("similarity"), std::string::npos) << sql;
+  ASSERT_EQ(plan.warnings.size(), 1u);
+  EXPECT_EQ(plan.warnings[0].rule, "uncovered-object");
+  EXPECT_EQ(plan.warnings[0].message,
+            "text search dictionary public.d is not covered by the catalog model: the plan does "
+            "not drop it");
+}
+
+}  // namespace
+}  // namespace pgstate::plan
