@@ -1,0 +1,109 @@
+#include "merge/driver.h"
+
+#include <cstdlib>
+#include <cstring>
+
+#include "core/exit_code.h"
+#include "core/file.h"
+#include "git/libgit2.h"
+#include "merge/schema_merge.h"
+
+extern char** environ;
+
+namespace pgstate::merge {
+
+git::ConflictStyle ConfiguredConflictStyle(const std::string& dir) {
+  git::InitLibGit2Once();
+  git_config* raw = nullptr;
+  git_repository* repo_raw = nullptr;
+  if (git_repository_open_ext(&repo_raw, dir.c_str(), GIT_REPOSITORY_OPEN_FROM_ENV, nullptr) == 0) {
+    git::Repository repo(repo_raw);
+    if (git_repository_config_snapshot(&raw, repo_raw) != 0) raw = nullptr;
+  } else {
+    git_config* all = nullptr;
+    if (git_config_open_default(&all) == 0) {
+      git::Config owner(all);
+      if (git_config_snapshot(&raw, all) != 0) raw = nullptr;
+    }
+  }
+  if (raw == nullptr) return git::ConflictStyle::kMerge;
+  git::Config config(raw);
+  const char* value = nullptr;
+  if (git_config_get_string(&value, raw, "merge.conflictStyle") != 0 || value == nullptr) {
+    return git::ConflictStyle::kMerge;
+  }
+  return git::ParseConflictStyle(value).value_or(git::ConflictStyle::kMerge);
+}
+
+std::string ResolveLabel(const std::optional<std::string>& given, const std::string& file,
+                         const std::string& guess) {
+  if (!given) return file;
+  const std::string& v = *given;
+  if (v.empty() || v == "%S" || v == "%X" || v == "%Y") return guess;
+  return v;
+}
+
+std::string GuessTheirsLabel() {
+  std::string found;
+  int count = 0;
+  for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
+    if (std::strncmp(*e, "GITHEAD_", 8) != 0) continue;
+    const char* eq = std::strchr(*e, '=');
+    if (eq == nullptr || eq[1] == '\0') continue;
+    found = eq + 1;
+    ++count;
+  }
+  return count == 1 ? found : "theirs";
+}
+
+DriverOutcome RunMergeDriver(const MergeDriverOptions& options) {
+  DriverOutcome outcome;
+  auto fail = [&](core::Error e) {
+    outcome.exit_code = core::kMergeExitCannotMerge;
+    outcome.error = std::move(e);
+    return outcome;
+  };
+  core::Result<std::string> base = core::ReadFile(options.base_file);
+  if (!base.ok()) return fail(base.take_error());
+  core::Result<std::string> ours = core::ReadFile(options.ours_file);
+  if (!ours.ok()) return fail(ours.take_error());
+  core::Result<std::string> theirs = core::ReadFile(options.theirs_file);
+  if (!theirs.ok()) return fail(theirs.take_error());
+
+  MergeOptions merge;
+  merge.path = options.path.empty() ? options.ours_file : options.path;
+  merge.text.marker_size = options.marker_size > 0 ? options.marker_size : 7;
+  merge.text.ancestor_label = ResolveLabel(options.ancestor_label, options.base_file, "base");
+  merge.text.ours_label = ResolveLabel(options.ours_label, options.ours_file, "HEAD");
+  merge.text.theirs_label =
+      options.theirs_label
+          ? ResolveLabel(options.theirs_label, options.theirs_file, GuessTheirsLabel())
+          : options.theirs_file;
+  const char* mode = std::getenv("PGSTATE_MERGE");
+  merge.text_only = mode != nullptr && std::strcmp(mode, "text") == 0;
+
+  // The style only matters for conflicts: read the configuration only when there are some.
+  merge.text.style = options.style.value_or(git::ConflictStyle::kMerge);
+  core::Result<MergeResult> result = MergeSchemaText(*base, *ours, *theirs, merge);
+  if (!result.ok()) return fail(result.take_error());
+  if (!options.style && result->conflicts > 0) {
+    git::ConflictStyle configured = ConfiguredConflictStyle(".");
+    if (configured != merge.text.style) {
+      merge.text.style = configured;
+      result = MergeSchemaText(*base, *ours, *theirs, merge);
+      if (!result.ok()) return fail(result.take_error());
+    }
+  }
+  outcome.warnings = result->warnings;
+  if (options.to_stdout) {
+    outcome.stdout_text = std::move(result->text);
+  } else {
+    core::Status written = core::WriteFileAtomic(options.ours_file, result->text);
+    if (!written.ok()) return fail(written.take_error());
+  }
+  outcome.exit_code = result->conflicts > core::kMergeMaxConflictExit ? core::kMergeMaxConflictExit
+                                                                      : result->conflicts;
+  return outcome;
+}
+
+}  // namespace pgstate::merge

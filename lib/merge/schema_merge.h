@@ -1,0 +1,49 @@
+#pragma once
+// merge/: the three-way merge of SQL schema files, object by object.
+//
+// Each side is split into top-level statements keyed by the object they define (sql/); the
+// key sets are merged three ways (merge/sequence_merge.h), and inside CREATE TABLE, enum
+// types and INSERT … VALUES the elements (columns and constraints, labels, rows) are merged the
+// same way. Output keeps ours' bytes and order where ours' text was kept; every object taken
+// from theirs keeps its own text and lands after the object it follows in theirs. A conflict
+// is written with git's markers around that one object only.
+//
+// Only the statements the text diffs touch are parsed: statements byte-identical on all three
+// sides are copied without a parse, which keeps a merge of a large dump fast.
+//
+// Safety: when a side does not parse, or anything unexpected happens, the whole file is merged
+// as plain text by git's own algorithm (git/merge_file.h), with one warning saying why.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.h"
+#include "git/merge_file.h"
+
+namespace pgstate::merge {
+
+struct MergeOptions {
+  git::MergeFileOptions text;       ///< labels, marker size and style of every conflict written
+  bool text_only = false;           ///< skip the object merge (the PGSTATE_MERGE=text kill switch)
+  std::string path = "schema.sql";  ///< the file's name in warnings
+};
+
+struct MergeResult {
+  std::string text;
+  int conflicts = 0;                  ///< conflict hunks written; 0 when clean
+  bool textual = false;               ///< the whole file was merged as plain text
+  std::vector<std::string> warnings;  ///< why the object merge gave up, if it did
+};
+
+/// Merges `ours` and `theirs`, both edited from `base`. Object by object where all three
+/// parse, else as text. Fails only when even the text merge fails (out of memory).
+core::Result<MergeResult> MergeSchemaText(std::string_view base, std::string_view ours,
+                                          std::string_view theirs, const MergeOptions& options);
+
+/// The object merge alone, without the text fallback. Error: why it cannot merge object by
+/// object, e.g. "ours does not parse: schema.sql:3:8: syntax error at or near \"TABL\"".
+core::Result<MergeResult> MergeObjects(std::string_view base, std::string_view ours,
+                                       std::string_view theirs, const MergeOptions& options);
+
+}  // namespace pgstate::merge

@@ -1,0 +1,5 @@
+GRANT SELECT ON TABLE public.users TO reporting, auditor;
+<<<<<<< ours
+=======
+GRANT SELECT,INSERT ON TABLE public.users TO reporting;
+>>>>>>> theirs

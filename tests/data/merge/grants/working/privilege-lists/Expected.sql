@@ -1,0 +1,1 @@
+GRANT SELECT,INSERT,UPDATE ON TABLE public.users TO reporting;

@@ -1,0 +1,9 @@
+\set ON_ERROR_STOP 1
+BEGIN;
+
+CREATE TABLE artist (
+    id SERIAL,
+    name VARCHAR NOT NULL
+);
+
+COMMIT;

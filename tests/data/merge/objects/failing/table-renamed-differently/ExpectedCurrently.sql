@@ -1,0 +1,5 @@
+CREATE TABLE public.a (id integer);
+
+CREATE TABLE public.name_one (id integer);
+
+CREATE TABLE public.name_two (id integer);

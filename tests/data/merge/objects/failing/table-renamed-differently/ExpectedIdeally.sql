@@ -1,0 +1,7 @@
+CREATE TABLE public.a (id integer);
+
+<<<<<<< ours
+CREATE TABLE public.name_one (id integer);
+=======
+CREATE TABLE public.name_two (id integer);
+>>>>>>> theirs

@@ -1,0 +1,3 @@
+CREATE TABLE public.a (id integer);
+
+CREATE TABLE public.name_one (id integer);

@@ -1,0 +1,9 @@
+CREATE FUNCTION public.touch() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+  NEW.updated_at := now();
+  NEW.version := NEW.version + 1;
+  RETURN NEW;
+END;
+$$;

@@ -1,0 +1,4 @@
+CREATE TYPE public.status AS ENUM (
+    'draft',
+    'published'
+);

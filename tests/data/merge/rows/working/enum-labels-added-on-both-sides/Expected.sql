@@ -1,0 +1,6 @@
+CREATE TYPE public.status AS ENUM (
+    'draft',
+    'review',
+    'published',
+    'archived'
+);

@@ -1,0 +1,5 @@
+CREATE TYPE public.status AS ENUM (
+    'draft',
+    'published',
+    'archived'
+);
