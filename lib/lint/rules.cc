@@ -1,0 +1,56 @@
+#include "lint/rules.h"
+
+namespace pgstate::lint {
+
+const std::vector<Rule>& Rules() {
+  using core::Severity;
+  static const std::vector<Rule> rules = {
+      {"syntax", Severity::kError, Scope::kAll, "a statement PostgreSQL's parser rejects"},
+      {"schema-drop", Severity::kError, Scope::kSchema, "DROP in a desired-state file"},
+      {"schema-alter", Severity::kError, Scope::kSchema,
+       "ALTER that drops, renames or changes an existing object in a desired-state file"},
+      {"schema-data", Severity::kError, Scope::kSchema,
+       "UPDATE, DELETE or TRUNCATE in a desired-state file"},
+      {"duplicate-object", Severity::kError, Scope::kSchema,
+       "an object defined twice (both places named)"},
+      {"unknown-object", Severity::kError, Scope::kSchema,
+       "a reference to an object that no file, no extension and no check.external provides"},
+      {"dependency-cycle", Severity::kError, Scope::kSchema,
+       "objects that need each other: no order loads them"},
+      {"baseline-header", Severity::kError, Scope::kBaseline,
+       "a malformed '-- pgstate:baseline' first line"},
+      {"migration-name", Severity::kError, Scope::kMigrations,
+       "a name other than <yyyymmddHHMMSS>_<slug>.sql"},
+      {"migration-duplicate-version", Severity::kError, Scope::kMigrations,
+       "two migrations with one version"},
+      {"migration-older-than-baseline", Severity::kError, Scope::kMigrations,
+       "a pending version not newer than the baseline's"},
+      {"concurrently-in-transaction", Severity::kError, Scope::kMigrations,
+       "CONCURRENTLY without the '-- pgstate:no-transaction' first line"},
+      {"drop-table", Severity::kWarning, Scope::kMigrations, "DROP TABLE deletes data"},
+      {"drop-column", Severity::kWarning, Scope::kMigrations,
+       "ALTER TABLE ... DROP COLUMN deletes data"},
+      {"alter-column-type", Severity::kWarning, Scope::kMigrations,
+       "a column type change rewrites the table"},
+      {"set-not-null", Severity::kWarning, Scope::kMigrations,
+       "SET NOT NULL without a validated CHECK (col IS NOT NULL) first"},
+      {"index-not-concurrently", Severity::kWarning, Scope::kMigrations,
+       "CREATE INDEX without CONCURRENTLY on an existing table"},
+      {"constraint-not-valid", Severity::kWarning, Scope::kMigrations,
+       "a foreign key or CHECK added to an existing table without NOT VALID"},
+      {"volatile-default", Severity::kWarning, Scope::kMigrations,
+       "ADD COLUMN with a volatile default (random(), clock_timestamp(), nextval, ...)"},
+      {"rename", Severity::kWarning, Scope::kMigrations, "renaming a table or column"},
+      {"unknown-rule", Severity::kWarning, Scope::kAll, "'-- pgstate:allow' names no known rule"},
+  };
+  return rules;
+}
+
+const Rule* FindRule(std::string_view id) {
+  for (const Rule& r : Rules()) {
+    if (id == r.id) return &r;
+  }
+  return nullptr;
+}
+
+}  // namespace pgstate::lint
