@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 struct ProtobufCMessage;
 struct PgQuery__Node;
@@ -16,6 +17,12 @@ namespace pgstate::sql {
 /// message; null gives 0.
 uint64_t CanonicalHash(const ProtobufCMessage* message);
 uint64_t CanonicalHash(const PgQuery__Node* node);
+
+/// CanonicalHash(node), also appending to `item_hashes` the hash of each item of the repeated
+/// field whose item array is `items` (e.g. CreateStmt::table_elts), in order. Each of those
+/// equals CanonicalHash(item): one walk gives a statement's and its elements' hashes.
+uint64_t CanonicalHash(const PgQuery__Node* node, const void* items,
+                       std::vector<uint64_t>* item_hashes);
 
 /// Hashes a string the same way (used for elements that are plain values, like enum labels).
 uint64_t CanonicalHashOfText(const std::string& text);

@@ -134,6 +134,13 @@ void ForEachMessage(const ProtobufCMessage* m, Fn&& fn) {
   fn(m);
   const ProtobufCMessageDescriptor* d = m->descriptor;
   const char* base = reinterpret_cast<const char*>(m);
+  if (d == &pg_query__node__descriptor) {
+    // A Node is a oneof over every node type: only the member that is set matters.
+    const ProtobufCFieldDescriptor* f = protobuf_c_message_descriptor_get_field(
+        d, static_cast<unsigned>(reinterpret_cast<const PgQuery__Node*>(m)->node_case));
+    if (f) ForEachMessage(*reinterpret_cast<ProtobufCMessage* const*>(base + f->offset), fn);
+    return;
+  }
   for (unsigned i = 0; i < d->n_fields; ++i) {
     const ProtobufCFieldDescriptor& f = d->fields[i];
     if (f.type != PROTOBUF_C_TYPE_MESSAGE) continue;
@@ -388,9 +395,34 @@ class Describer {
  public:
   Describer(const KeyContext& ctx, Statement& st) : ctx_(ctx), st_(st) {}
 
-  void Run(const Node* node);
+  void Run(const Node* node) {
+    st_.node_type = NodeTypeName(node);
+    if (!node) return;
+    Describe(node);
+    if (!items_) {
+      st_.canonical = CanonicalHash(node);
+      return;
+    }
+    // One walk hashes the statement and hands out its elements' hashes.
+    std::vector<uint64_t> hashes;
+    hashes.reserve(item_of_element_.size());
+    st_.canonical = CanonicalHash(node, items_, &hashes);
+    for (size_t k = 0; k < st_.elements.size() && k < item_of_element_.size(); ++k) {
+      if (item_of_element_[k] < hashes.size()) {
+        st_.elements[k].canonical = hashes[item_of_element_[k]];
+      }
+    }
+  }
 
  private:
+  void Describe(const Node* node);
+  // Elements that are items of one repeated field: their hashes come from the statement walk.
+  void ElementsAreItemsOf(const void* items) { items_ = items; }
+  void AddItemElement(Element el, size_t item) {
+    st_.elements.push_back(std::move(el));
+    item_of_element_.push_back(item);
+  }
+
   // --- names
   QName Resolve(const std::vector<std::string>& parts) const {
     QName q;
@@ -861,6 +893,8 @@ class Describer {
   const KeyContext& ctx_;
   Statement& st_;
   std::vector<std::string> used_names_;
+  const void* items_ = nullptr;
+  std::vector<size_t> item_of_element_;
 };
 
 void Describer::ColumnRefs(const PgQuery__ColumnDef* cd) {
@@ -896,11 +930,11 @@ void Describer::CreateTable(const PgQuery__CreateStmt* cs, const char* kind) {
   bool spans_ok = list.found && list.items.size() == cs->n_table_elts;
   if (list.found && (spans_ok || cs->n_table_elts == 0)) st_.element_list = list.inner;
 
+  if (cs->n_table_elts > 0) ElementsAreItemsOf(cs->table_elts);
   for (size_t i = 0; i < cs->n_table_elts; ++i) {
     const Node* e = cs->table_elts[i];
     if (!e) continue;
     Element el;
-    el.canonical = CanonicalHash(e);
     if (spans_ok) el.span = list.items[i];
     if (e->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF && e->column_def) {
       const PgQuery__ColumnDef* cd = e->column_def;
@@ -926,7 +960,7 @@ void Describer::CreateTable(const PgQuery__CreateStmt* cs, const char* kind) {
     } else {
       continue;
     }
-    st_.elements.push_back(std::move(el));
+    AddItemElement(std::move(el), i);
   }
   for (size_t i = 0; i < cs->n_constraints; ++i) {
     const Node* cn = cs->constraints[i];
@@ -1220,13 +1254,13 @@ void Describer::Insert(const PgQuery__InsertStmt* ins) {
   if (after != std::string_view::npos) spans = FindCommaList(ctx_.text, after, st_.text.end);
   bool spans_ok = spans.size() == values->n_values_lists;
   if (spans_ok) st_.element_list = Span{spans.front().begin, spans.back().end};
+  ElementsAreItemsOf(values->values_lists);
   for (size_t i = 0; i < values->n_values_lists; ++i) {
     const Node* row = values->values_lists[i];
     Element el;
     el.key = {"row", q.schema, q.name + "." + ConstString(row->list->items[0])};
-    el.canonical = CanonicalHash(row);
     if (spans_ok) el.span = spans[i];
-    st_.elements.push_back(std::move(el));
+    AddItemElement(std::move(el), i);
   }
 }
 
@@ -1248,7 +1282,7 @@ void Describer::Define(const PgQuery__DefineStmt* d) {
         // New syntax: args = (parameters, number of direct args); no parameters means (*).
         const PgQuery__List* params =
             (d->args[0] && d->args[0]->node_case == PG_QUERY__NODE__NODE_LIST) ? d->args[0]->list
-                                                                                : nullptr;
+                                                                               : nullptr;
         size_t n = params ? params->n_items : 0;
         for (size_t i = 0; i < n; ++i) {
           const Node* p = params->items[i];
@@ -1320,10 +1354,7 @@ void Describer::Index(const PgQuery__IndexStmt* ix) {
   }
 }
 
-void Describer::Run(const Node* node) {
-  st_.node_type = NodeTypeName(node);
-  st_.canonical = CanonicalHash(node);
-  if (!node) return;
+void Describer::Describe(const Node* node) {
   switch (node->node_case) {
     case PG_QUERY__NODE__NODE_CREATE_SCHEMA_STMT: {
       const PgQuery__CreateSchemaStmt* s = node->create_schema_stmt;

@@ -7,6 +7,7 @@
 #include "sql/canonical.h"
 #include "sql/keyer.h"
 #include "sql/lexer.h"
+#include "sql/parse_tree.h"
 #include "sql/pg_query_owner.h"
 
 namespace pgstate::sql {
@@ -25,36 +26,6 @@ struct Pending {
   size_t base = 0;  // offset of the parsed string the node's locations are relative to
   StatementClass cls = StatementClass::kOther;  // kMetaCommand/kInvalid for those
 };
-
-struct ParseAttempt {
-  std::unique_ptr<Arena> arena;
-  const PgQuery__ParseResult* tree = nullptr;
-  bool ok = false;
-  std::string message;
-  int cursorpos = 0;
-};
-
-// Parses one NUL-terminated string with libpg_query and unpacks the protobuf tree.
-ParseAttempt ParseString(const char* sql) {
-  ParseAttempt attempt;
-  ProtobufParseResult result(pg_query_parse_protobuf(sql));
-  if (result->error) {
-    attempt.message = result->error->message ? result->error->message : "syntax error";
-    attempt.cursorpos = result->error->cursorpos;
-    return attempt;
-  }
-  // Unpacked nodes take about three times the packed size.
-  attempt.arena = std::make_unique<Arena>(std::max<size_t>(64 * 1024, result->parse_tree.len * 3));
-  attempt.tree =
-      pg_query__parse_result__unpack(attempt.arena->allocator(), result->parse_tree.len,
-                                     reinterpret_cast<const uint8_t*>(result->parse_tree.data));
-  if (!attempt.tree) {
-    attempt.message = "cannot read the parse tree";
-    return attempt;
-  }
-  attempt.ok = true;
-  return attempt;
-}
 
 // The text span of a RawStmt: its first token through its ';' (and COPY data), given the
 // parser's span [loc, loc + len) which starts right after the previous ';'.
@@ -152,8 +123,10 @@ SourceFile SourceFile::Parse(std::string path, std::string text, const ParseOpti
   }
 
   std::vector<Pending> pending;
-  auto add_tree = [&](ParseAttempt&& attempt, size_t base, size_t piece_end) {
-    const PgQuery__ParseResult* tree = attempt.tree;
+  // Adds the statements of a tree parsed from blanked[base, piece_end).
+  auto add_tree = [&](ParsedTree&& parsed, size_t base, size_t piece_end) {
+    const PgQuery__ParseResult* tree = parsed.tree;
+    size_t next_inexact = 0;
     for (size_t i = 0; i < tree->n_stmts; ++i) {
       const PgQuery__RawStmt* raw = tree->stmts[i];
       if (!raw || !raw->stmt) continue;
@@ -164,12 +137,25 @@ SourceFile SourceFile::Parse(std::string path, std::string text, const ParseOpti
       p.text = StatementSpan(blanked, loc, end, scan);
       p.node = raw->stmt;
       p.base = base;
+      while (next_inexact < parsed.inexact.size() && parsed.inexact[next_inexact] < i) {
+        ++next_inexact;
+      }
+      if (next_inexact < parsed.inexact.size() && parsed.inexact[next_inexact] == i) {
+        // The fast route could not give this statement's tree exactly: parse it alone.
+        std::string alone = blanked.substr(loc, end - loc);
+        ParsedTree exact = ParseWithProtobuf(alone.c_str(), alone.size());
+        if (exact.ok && exact.tree->n_stmts == 1 && exact.tree->stmts[0]->stmt) {
+          p.node = exact.tree->stmts[0]->stmt;
+          p.base = loc;
+          file.trees_->arenas.push_back(std::move(exact.arena));
+        }
+      }
       pending.push_back(p);
     }
-    file.trees_->arenas.push_back(std::move(attempt.arena));
+    file.trees_->arenas.push_back(std::move(parsed.arena));
   };
 
-  ParseAttempt whole = ParseString(blanked.c_str());
+  ParsedTree whole = ParseWithJson(blanked.c_str(), blanked.size());
   if (whole.ok) {
     add_tree(std::move(whole), 0, blanked.size());
   } else {
@@ -180,7 +166,7 @@ SourceFile SourceFile::Parse(std::string path, std::string text, const ParseOpti
       std::string_view piece = std::string_view(blanked).substr(begin, end - begin);
       if (lexer::SkipTrivia(piece, 0) >= piece.size()) return;
       std::string copy(piece);
-      ParseAttempt attempt = ParseString(copy.c_str());
+      ParsedTree attempt = ParseWithJson(copy.c_str(), copy.size());
       if (attempt.ok) {
         add_tree(std::move(attempt), begin, end);
         return;

@@ -1,6 +1,7 @@
 #include "sql/canonical.h"
 
 #include <gtest/gtest.h>
+#include <pg_query/pg_query.pb-c.h>
 
 #include <string>
 
@@ -59,6 +60,17 @@ TEST(CanonicalHashTest, ElementsHashAlone) {
   EXPECT_EQ(a.statements()[0].elements[1].canonical, b.statements()[0].elements[0].canonical);
   EXPECT_NE(a.statements()[0].elements[0].canonical, a.statements()[0].elements[1].canonical);
   EXPECT_NE(a.statements()[0].canonical, b.statements()[0].canonical);
+  // An element's hash is the hash of its node alone.
+  const PgQuery__CreateStmt* cs = a.statements()[0].node->create_stmt;
+  ASSERT_EQ(cs->n_table_elts, 2u);
+  EXPECT_EQ(a.statements()[0].elements[0].canonical, CanonicalHash(cs->table_elts[0]));
+  EXPECT_EQ(a.statements()[0].elements[1].canonical, CanonicalHash(cs->table_elts[1]));
+  SourceFile rows =
+      SourceFile::Parse("r.sql", "INSERT INTO schema_migrations (version) VALUES ('1'), ('2');");
+  const Statement& r = rows.statements()[0];
+  const PgQuery__SelectStmt* values = r.node->insert_stmt->select_stmt->select_stmt;
+  ASSERT_EQ(r.elements.size(), 2u);
+  EXPECT_EQ(r.elements[1].canonical, CanonicalHash(values->values_lists[1]));
 }
 
 TEST(CanonicalTextTest, DeparsesOneStatement) {

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "core/file.h"
+#include "sql/parse_tree.h"
 #include "sql/source_file.h"
 
 namespace pgstate::sql {
@@ -25,6 +26,7 @@ namespace {
 namespace fs = std::filesystem;
 
 struct Totals {
+  size_t cross_checked = 0;
   size_t statements = 0;
   size_t keyed = 0;
   size_t files_with_syntax_errors = 0;
@@ -74,6 +76,39 @@ void CheckFile(const std::string& path, const std::string& text, Totals& t) {
   }
 }
 
+std::string Packed(const PgQuery__Node* node) {
+  std::string out(pg_query__node__get_packed_size(node), '\0');
+  pg_query__node__pack(node, reinterpret_cast<uint8_t*>(out.data()));
+  return out;
+}
+
+// The fast (JSON) route and the exact (protobuf) route give the same trees.
+void CrossCheckRoutes(const std::string& path, const std::string& text, Totals& t) {
+  std::string sql;
+  for (size_t pos = 0; pos < text.size();) {
+    size_t nl = text.find('\n', pos);
+    size_t end = nl == std::string::npos ? text.size() : nl + 1;
+    if (text[pos] != '\\') sql.append(text, pos, end - pos);
+    pos = end;
+  }
+  ParsedTree json = ParseWithJson(sql.c_str(), sql.size());
+  ParsedTree pb = ParseWithProtobuf(sql.c_str(), sql.size());
+  if (json.ok != pb.ok || (json.ok && json.tree->n_stmts != pb.tree->n_stmts)) {
+    t.failures.push_back(path + ": the parse routes disagree");
+    return;
+  }
+  if (!json.ok) return;
+  size_t next = 0;
+  for (size_t i = 0; i < json.tree->n_stmts; ++i) {
+    while (next < json.inexact.size() && json.inexact[next] < i) ++next;
+    if (next < json.inexact.size() && json.inexact[next] == i) continue;
+    if (Packed(json.tree->stmts[i]->stmt) != Packed(pb.tree->stmts[i]->stmt)) {
+      t.failures.push_back(path + ": the parse routes disagree on statement " + std::to_string(i));
+    }
+  }
+  ++t.cross_checked;
+}
+
 TEST(CorpusTest, EveryFileParsesPartitionsAndIsKeyed) {
   const char* dir = std::getenv("PGSTATE_CORPUS_DIR");
   if (!dir || !fs::is_directory(dir)) GTEST_SKIP() << "no corpus (PGSTATE_CORPUS_DIR)";
@@ -101,9 +136,11 @@ TEST(CorpusTest, EveryFileParsesPartitionsAndIsKeyed) {
     Totals mine;
     for (size_t i = next++; i < distinct.size(); i = next++) {
       CheckFile(distinct[i].first, distinct[i].second, mine);
+      if (i % 16 == 0) CrossCheckRoutes(distinct[i].first, distinct[i].second, mine);
     }
     std::lock_guard<std::mutex> lock(mu);
     totals.statements += mine.statements;
+    totals.cross_checked += mine.cross_checked;
     totals.keyed += mine.keyed;
     totals.files_with_syntax_errors += mine.files_with_syntax_errors;
     for (const auto& [k, v] : mine.unkeyed) totals.unkeyed[k] += v;
@@ -119,6 +156,8 @@ TEST(CorpusTest, EveryFileParsesPartitionsAndIsKeyed) {
       "errors (newer PostgreSQL syntax)\n",
       paths.size(), distinct.size(), totals.statements, totals.keyed,
       totals.files_with_syntax_errors);
+  std::printf("  parse routes compared statement by statement on %zu files\n",
+              totals.cross_checked);
   for (const auto& [reason, count] : totals.unkeyed) {
     std::printf("  unkeyed, %s: %zu\n", reason.c_str(), count);
   }

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# pgstate-check on the largest real schema file of the corpus against a bare pg_query_parse of
+# the same file, in the same run. Both are whole processes (tests/bench/check_bare_parse.c is
+# the baseline), timed by CPU time (user + sys of the child), the median of RUNS rounds; the
+# variants run interleaved in each round so a busy machine slows them alike.
+#
+# Variants:
+#   pg_query_parse            the baseline: read the file, parse it, exit
+#   pgstate-check FILE        outside a repository: parse, model, every desired-state rule
+#   pgstate-check (repo)      the file as db/schema/structure.sql of a repository: .pgstate,
+#                             libgit2, the work tree read, then the same work
+#   pgstate-check --staged    the file staged as a new file: read from the git index
+#
+# Target: pgstate-check's overhead on top of the parse under 50% (ratio < 1.50).
+#   usage: tests/bench/check_bench.sh [BUILD_DIR]
+#   env:   RUNS (default 21), PGSTATE_CORPUS_DIR
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+source_dir=$(cd "$here/../.." && pwd)
+build_dir=$(cd "${1:-$source_dir/build}" && pwd)
+runs=${RUNS:-21}
+corpus=${PGSTATE_CORPUS_DIR:-$source_dir/../shared/corpus}
+check="$build_dir/tools/pgstate-check"
+if [ ! -d "$corpus" ]; then
+  echo "skipped: no corpus at $corpus (set PGSTATE_CORPUS_DIR)" >&2
+  exit 125
+fi
+cmake --build "$build_dir" --target pgstate-check >/dev/null
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/pgstate-check-bench-XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+
+# The baseline program, built against the same libpg_query the build uses.
+cache="$build_dir/CMakeCache.txt"
+pg_query_lib=$(sed -n 's/^PG_QUERY_LIBRARY:FILEPATH=//p' "$cache")
+pg_query_include=$(sed -n 's/^PG_QUERY_INCLUDE_DIR:PATH=//p' "$cache")
+cc -O2 -I"$pg_query_include" "$here/check_bare_parse.c" "$pg_query_lib" -lpthread \
+  -o "$tmp/check_bare_parse"
+
+largest=$(find "$corpus" -name '*.sql' -type f -printf '%s %p\n' | sort -n | tail -1 | cut -d' ' -f2-)
+cp "$largest" "$tmp/structure.sql"
+
+export GIT_CONFIG_NOSYSTEM=1 NO_COLOR=1
+export GIT_AUTHOR_NAME=Bench GIT_AUTHOR_EMAIL=bench@example.com
+export GIT_COMMITTER_NAME=Bench GIT_COMMITTER_EMAIL=bench@example.com
+git init -q -b main "$tmp/repo"
+git -C "$tmp/repo" commit -q --allow-empty -m initial
+mkdir -p "$tmp/repo/db/schema"
+cp "$largest" "$tmp/repo/db/schema/structure.sql"
+git -C "$tmp/repo" add db/schema/structure.sql
+
+# Every variant must do its work (and agree the file is clean) before it is timed.
+"$tmp/check_bare_parse" "$tmp/structure.sql"
+(cd "$tmp" && "$check" structure.sql >/dev/null)
+(cd "$tmp/repo" && "$check" >/dev/null && "$check" --staged >/dev/null)
+
+echo "file: $largest ($(wc -c < "$largest") bytes), $runs rounds, median CPU time per process"
+python3 - "$runs" "$tmp" "$check" <<'EOF'
+import os, resource, subprocess, sys
+
+runs, tmp, check = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+variants = [
+    ("pg_query_parse (baseline)", [f"{tmp}/check_bare_parse", "structure.sql"], tmp),
+    ("pgstate-check FILE", [check, "structure.sql"], tmp),
+    ("pgstate-check (repo, work tree)", [check], f"{tmp}/repo"),
+    ("pgstate-check --staged", [check, "--staged"], f"{tmp}/repo"),
+]
+
+def cpu_ms(argv, cwd):
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    subprocess.run(argv, cwd=cwd, check=True, stdout=subprocess.DEVNULL)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return ((after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)) * 1e3
+
+samples = {name: [] for name, _, _ in variants}
+for _ in range(runs):
+    for name, argv, cwd in variants:
+        samples[name].append(cpu_ms(argv, cwd))
+
+def median(xs):
+    xs = sorted(xs)
+    return xs[len(xs) // 2]
+
+base = median(samples[variants[0][0]])
+print(f"{'variant':34} {'median ms':>10} {'best ms':>10} {'ratio':>7}")
+for name, _, _ in variants:
+    m = median(samples[name])
+    print(f"{name:34} {m:10.2f} {min(samples[name]):10.2f} {m / base:7.2f}")
+worst = max(median(samples[name]) for name, _, _ in variants[1:])
+print(f"overhead on top of the parse: {(worst / base - 1) * 100:+.0f}% (target < 50%)")
+EOF
