@@ -1,8 +1,11 @@
 #include "db/connection.h"
 
+#include <pg_query.h>
+#include <algorithm>
 #include <cctype>
 #include <cstdlib>
 #include <exception>
+
 #include <pqxx/pqxx>
 
 namespace pgstate::db {
@@ -262,14 +265,125 @@ int Connection::server_version() const { return impl_->conn->server_version(); }
 
 const std::string& Connection::description() const { return impl_->description; }
 
+namespace {
+
+struct StatementSpan {
+  size_t begin = 0;
+  size_t end = 0;
+};
+
+// The first byte in [begin, end) that is neither whitespace nor part of a comment.
+size_t SkipBlanks(const std::string& text, size_t begin, size_t end) {
+  while (begin < end) {
+    if (std::isspace(static_cast<unsigned char>(text[begin]))) {
+      ++begin;
+    } else if (text.compare(begin, 2, "--") == 0) {
+      size_t newline = text.find('\n', begin);
+      begin = newline == std::string::npos ? end : newline + 1;
+    } else if (text.compare(begin, 2, "/*") == 0) {
+      int depth = 0;  // block comments nest in PostgreSQL
+      size_t i = begin;
+      while (i < end) {
+        if (text.compare(i, 2, "/*") == 0) {
+          ++depth;
+          i += 2;
+        } else if (text.compare(i, 2, "*/") == 0) {
+          i += 2;
+          if (--depth == 0) break;
+        } else {
+          ++i;
+        }
+      }
+      begin = i;
+    } else {
+      break;
+    }
+  }
+  return std::min(begin, end);
+}
+
+// Top-level statements of `script` by libpg_query's scanner (robust to syntax errors).
+std::vector<StatementSpan> SplitStatements(std::string_view script) {
+  std::string text(script);
+  PgQuerySplitResult split = pg_query_split_with_scanner(text.c_str());
+  std::vector<StatementSpan> spans;
+  if (split.error == nullptr) {
+    for (int i = 0; i < split.n_stmts; ++i) {
+      size_t begin = static_cast<size_t>(split.stmts[i]->stmt_location);
+      size_t end = begin + static_cast<size_t>(split.stmts[i]->stmt_len);
+      // The scanner's span starts after the previous ';' and may begin with blanks/comments.
+      begin = SkipBlanks(text, begin, end);
+      if (begin < end) spans.push_back({begin, end});
+    }
+  }
+  pg_query_free_split_result(split);
+  return spans;
+}
+
+bool IsTransactionControl(std::string_view statement) {
+  size_t end = 0;
+  while (end < statement.size() && std::isalpha(static_cast<unsigned char>(statement[end]))) ++end;
+  std::string word;
+  for (size_t i = 0; i < end; ++i) {
+    word += static_cast<char>(std::toupper(static_cast<unsigned char>(statement[i])));
+  }
+  for (const char* k : {"BEGIN", "START", "COMMIT", "END", "ROLLBACK", "ABORT", "SAVEPOINT",
+                        "RELEASE", "PREPARE"}) {
+    if (word == k) return true;
+  }
+  return false;
+}
+
+size_t CharsBefore(std::string_view text, size_t byte) {
+  size_t chars = 0;
+  for (size_t i = 0; i < byte && i < text.size(); ++i) {
+    if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) ++chars;
+  }
+  return chars;
+}
+
+// Replays `script` statement by statement in a transaction that is rolled back, to find the
+// statement that fails the way the whole script did; adjusts the error's position accordingly.
+void Locate(Connection& connection, std::string_view script, SqlError& error) {
+  std::vector<StatementSpan> spans = SplitStatements(script);
+  if (spans.empty()) return;
+  for (const StatementSpan& s : spans) {
+    if (IsTransactionControl(script.substr(s.begin, s.end - s.begin))) return;
+  }
+  if (!connection.Execute("BEGIN").ok()) return;
+  for (const StatementSpan& s : spans) {
+    std::string_view statement = script.substr(s.begin, s.end - s.begin);
+    SqlStatus replay = connection.Execute(statement);
+    if (replay.ok()) continue;
+    if (replay.error().sqlstate == error.sqlstate && replay.error().message == error.message) {
+      error.statement_offset = s.begin;
+      // A position in the statement itself is the same counted from the script's start and from
+      // the statement's; one PostgreSQL counted in an inner query is not.
+      size_t before = CharsBefore(script, s.begin);
+      bool consistent = error.position > 0 && replay.error().position > 0 &&
+                        before + replay.error().position == error.position;
+      if (!consistent) {
+        // No position, or one PostgreSQL counted in an inner query: point at the statement.
+        error.byte_offset = s.begin;
+        error.position = before + 1;
+      }
+    }
+    break;
+  }
+  (void)connection.Execute("ROLLBACK");
+}
+
+}  // namespace
+
 SqlStatus ExecuteScript(Connection& connection, std::string_view script) {
   SqlStatus status = connection.Execute(script);
-  if (!status.ok() && status.error().code != core::kExitEnvironment) {
-    // A script that opened a transaction block leaves it aborted; end it so the connection stays
-    // usable. Outside a block this is only a warning, which is not shown.
-    (void)connection.Execute("ROLLBACK");
-  }
-  return status;
+  if (status.ok() || status.error().code == core::kExitEnvironment) return status;
+  // A script that opened a transaction block leaves it aborted; end it so the connection stays
+  // usable. Outside a block this is only a warning, which is not shown.
+  (void)connection.Execute("ROLLBACK");
+  SqlError error = status.error();
+  Locate(connection, script, error);
+  return error;
 }
 
 std::string QuoteIdentifier(std::string_view name) {

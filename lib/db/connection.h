@@ -23,10 +23,13 @@ struct SqlError {
   std::string sqlstate;  ///< five characters ("42P01"); empty when not from the server
   std::string message;   ///< the server's primary message: `relation "users" does not exist`
   /// 1-based position in characters into the text that was sent (PostgreSQL's own count), 0
-  /// when the server gave none.
+  /// when unknown. ExecuteScript falls back to the start of the failing statement when the
+  /// server gave no position of its own.
   size_t position = 0;
   /// The same position as a 0-based byte offset into that text; npos when unknown.
   size_t byte_offset = std::string::npos;
+  /// ExecuteScript: byte offset of the statement that failed; npos when unknown.
+  size_t statement_offset = std::string::npos;
 
   /// code + message (the SQLSTATE is not repeated in the message).
   core::Error ToError() const { return core::Error(code, message); }
@@ -89,8 +92,13 @@ class Connection {
 /// Runs a whole script (many statements, as a file holds them) in one round trip. PostgreSQL runs
 /// a multi-statement query as one implicit transaction unless the script controls transactions
 /// itself, so on failure nothing of it stays. The error's position points into `script`:
-/// callers map byte_offset to file:line. Note: a failure inside a DO block or a function body
-/// executed at load time can carry a position that PostgreSQL counts in the inner query.
+/// callers map byte_offset to file:line.
+///
+/// On failure the script is replayed statement by statement inside a transaction that is rolled
+/// back (unless it has transaction control statements of its own), to learn which statement
+/// failed: that fills statement_offset, and replaces a position PostgreSQL gave for an inner
+/// query (a DO block's PERFORM, a function body run at load time) or no position at all with
+/// the start of the failing statement.
 SqlStatus ExecuteScript(Connection& connection, std::string_view script);
 
 /// `name` as an SQL identifier, double-quoted when needed ("My Table" -> "\"My Table\"").

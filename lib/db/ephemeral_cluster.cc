@@ -33,7 +33,7 @@ double MsSince(Clock::time_point start) {
 }
 
 // Bump when the template's initdb options change, so old caches are not reused.
-constexpr int kTemplateFormat = 1;
+constexpr int kTemplateFormat = 2;
 constexpr int kPort = 5432;
 constexpr const char* kSuperuser = "postgres";
 
@@ -267,6 +267,42 @@ std::string OneLine(std::string text) {
   return text;
 }
 
+// initdb leaves WAL segments recycled for future use next to the one its last checkpoint is in;
+// every run would copy them. Only segments after the checkpoint's are removed (PostgreSQL
+// creates new ones when it needs them); when anything is unclear, nothing is.
+void TrimWal(const PostgresBinaries& binaries, const std::string& data, const ServerIdentity& id) {
+  core::SubprocessOptions control;
+  control.argv = {binaries.Tool("pg_controldata"), data};
+  control.env = ServerEnvironment();
+  if (id.switch_user) {
+    control.uid = id.uid;
+    control.gid = id.gid;
+    control.cwd = "/";
+  }
+  core::Result<core::SubprocessResult> run = core::RunSubprocess(control);
+  if (!run || !run->ok()) return;
+  const std::string label = "Latest checkpoint's REDO WAL file:";
+  size_t at = run->out.find(label);
+  if (at == std::string::npos) return;
+  std::istringstream rest(run->out.substr(at + label.size()));
+  std::string redo;
+  rest >> redo;
+  if (redo.size() != 24) return;
+  std::string wal = data + "/pg_wal";
+  DIR* d = ::opendir(wal.c_str());
+  if (d == nullptr) return;
+  std::vector<std::string> later;
+  while (struct dirent* e = ::readdir(d)) {
+    std::string name = e->d_name;
+    if (name.size() == 24 && name.find_first_not_of("0123456789ABCDEF") == std::string::npos &&
+        name > redo) {
+      later.push_back(wal + "/" + name);
+    }
+  }
+  ::closedir(d);
+  for (const std::string& segment : later) ::unlink(segment.c_str());
+}
+
 // Makes sure "<cache>/template-<major>-v<format>" holds an initdb'd data directory. Returns its
 // path. Creation is atomic (initdb elsewhere, then rename) and serialized by a lock file.
 core::Result<std::string> EnsureTemplate(const PostgresBinaries& binaries,
@@ -327,6 +363,8 @@ core::Result<std::string> EnsureTemplate(const PostgresBinaries& binaries,
                     binaries.Tool("initdb") + "' " + run->Describe() + ": " + reason);
   }
 
+  TrimWal(binaries, data, id);
+
   // Into the cache: a rename when both are on one file system, a copy otherwise; then one
   // rename makes it visible, so a reader never sees half a template.
   std::string incoming = cache_dir + "/" + name + ".new-XXXXXX";
@@ -344,6 +382,23 @@ core::Result<std::string> EnsureTemplate(const PostgresBinaries& binaries,
     return OsError("move the template to", final_path);
   }
   created = true;
+  // Templates of older formats of this major version are of no more use.
+  std::string prefix = "template-" + std::to_string(binaries.major) + "-v";
+  if (DIR* d = ::opendir(cache_dir.c_str())) {
+    std::vector<std::string> stale;
+    while (struct dirent* e = ::readdir(d)) {
+      std::string entry = e->d_name;
+      if (entry.rfind(prefix, 0) == 0 && entry != name &&
+          entry.find_first_not_of("0123456789", prefix.size()) == std::string::npos) {
+        stale.push_back(cache_dir + "/" + entry);
+      }
+    }
+    ::closedir(d);
+    for (const std::string& dir : stale) {
+      RemoveTree(dir.c_str());
+      ::unlink((dir + ".lock").c_str());
+    }
+  }
   return final_path;
 }
 

@@ -68,6 +68,7 @@ TEST_F(ConnectionOnClusterTest, ScriptErrorCarriesSqlstateAndPosition) {
   size_t byte = script.find("missing");
   EXPECT_EQ(s.error().byte_offset, byte);
   EXPECT_EQ(s.error().position, byte);  // 1-based characters = 0-based bytes - 1 + 1
+  EXPECT_EQ(s.error().statement_offset, script.find("CREATE VIEW"));
   // Nothing of the failed script stayed.
   core::Result<QueryResult> r = conn.Query("SELECT count(*) FROM pg_class WHERE relname = 'a'");
   ASSERT_TRUE(r.ok()) << r.error().message;
@@ -84,15 +85,59 @@ TEST_F(ConnectionOnClusterTest, SyntaxErrorPosition) {
   EXPECT_EQ(s.error().byte_offset, 17u);
 }
 
-TEST_F(ConnectionOnClusterTest, ErrorWithoutPosition) {
+TEST_F(ConnectionOnClusterTest, ErrorWithoutPositionPointsAtTheFailingStatement) {
   Connection conn = Database("CREATE TABLE a (id int PRIMARY KEY);");
-  SqlStatus s = ExecuteScript(conn, "CREATE TABLE b (a_id int REFERENCES nope (id));");
+  std::string script =
+      "CREATE TABLE c (x int);\n"
+      "CREATE TABLE b (a_id int REFERENCES nope (id));\n"
+      "CREATE TABLE d (x int);\n";
+  SqlStatus s = ExecuteScript(conn, script);
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.error().sqlstate, "42P01");
   EXPECT_EQ(s.error().message, "relation \"nope\" does not exist");
-  EXPECT_EQ(s.error().position, 0u);
-  EXPECT_EQ(s.error().byte_offset, std::string::npos);
+  EXPECT_EQ(s.error().statement_offset, 24u);
+  EXPECT_EQ(s.error().byte_offset, 24u);
+  EXPECT_EQ(s.error().position, 25u);
   EXPECT_EQ(s.error().ToError().message, "relation \"nope\" does not exist");
+  // The replay that found the statement was rolled back too.
+  core::Result<QueryResult> r =
+      conn.Query("SELECT count(*) FROM pg_class WHERE relname IN ('b', 'c', 'd')");
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->rows[0][0], std::optional<std::string>("0"));
+}
+
+TEST_F(ConnectionOnClusterTest, InnerQueryPositionIsReplacedByTheStatement) {
+  Connection conn = Database("");
+  // PostgreSQL reports "missing_fn" at character 8 of "SELECT missing_fn()", the query PL/pgSQL
+  // runs for PERFORM: that is no place in the script.
+  std::string script = "CREATE TABLE a (x int);\nDO $$ BEGIN PERFORM missing_fn(); END $$;\n";
+  SqlStatus s = ExecuteScript(conn, script);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().message, "function missing_fn() does not exist");
+  EXPECT_EQ(s.error().statement_offset, 24u);
+  EXPECT_EQ(s.error().byte_offset, 24u);
+
+  // A position inside a function body is the statement's own and stays exact.
+  std::string body =
+      "CREATE TABLE a (x int);\nCREATE FUNCTION f() RETURNS int LANGUAGE sql AS $$ SELECT nope "
+      "FROM a $$;";
+  s = ExecuteScript(conn, body);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().message, "column \"nope\" does not exist");
+  EXPECT_EQ(s.error().byte_offset, body.find("nope"));
+  EXPECT_EQ(s.error().statement_offset, 24u);
+}
+
+TEST_F(ConnectionOnClusterTest, ScriptsWithTheirOwnTransactionsAreNotReplayed) {
+  Connection conn = Database("");
+  SqlStatus s = ExecuteScript(conn, "BEGIN; CREATE TABLE t (x int); COMMIT; SELECT * FROM nope;");
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().statement_offset, std::string::npos);
+  EXPECT_EQ(s.error().position, 54u);  // the server's own position
+  // What the script committed before failing stays, and was not created twice.
+  core::Result<QueryResult> r = conn.Query("SELECT count(*) FROM pg_class WHERE relname = 't'");
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->rows[0][0], std::optional<std::string>("1"));
 }
 
 TEST_F(ConnectionOnClusterTest, FailedScriptInsideItsOwnTransactionLeavesConnectionUsable) {

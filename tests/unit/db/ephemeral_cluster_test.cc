@@ -1,11 +1,13 @@
 #include "db/ephemeral_cluster.h"
 
+#include <dirent.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <stdexcept>
@@ -196,7 +198,20 @@ TEST_F(EphemeralClusterTest, ColdStartCreatesTheTemplateOnceForConcurrentRuns) {
   // Exactly one of them ran initdb; the other waited for the lock and found the template.
   EXPECT_NE((*results[0])->timings().cold, (*results[1])->timings().cold);
   int major = (*results[0])->binaries().major;
-  EXPECT_TRUE(Exists(options.cache_dir + "/template-" + std::to_string(major) + "-v1/PG_VERSION"));
+  // One template directory for the major version, plus its lock file.
+  std::vector<std::string> entries;
+  DIR* d = ::opendir(options.cache_dir.c_str());
+  ASSERT_NE(d, nullptr);
+  while (struct dirent* e = ::readdir(d)) {
+    if (e->d_name[0] != '.') entries.push_back(e->d_name);
+  }
+  ::closedir(d);
+  std::sort(entries.begin(), entries.end());
+  std::string prefix = "template-" + std::to_string(major) + "-v";
+  ASSERT_EQ(entries.size(), 2u);
+  EXPECT_EQ(entries[0].rfind(prefix, 0), 0u);
+  EXPECT_EQ(entries[1], entries[0] + ".lock");
+  EXPECT_TRUE(Exists(options.cache_dir + "/" + entries[0] + "/PG_VERSION"));
 
   core::Result<std::unique_ptr<EphemeralCluster>> warm = EphemeralCluster::Start(options);
   ASSERT_TRUE(warm.ok()) << warm.error().message;
