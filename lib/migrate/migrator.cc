@@ -176,6 +176,23 @@ core::Result<StatusReport> ReadStatus(const std::string& url, const MigrationSou
   return report;
 }
 
+core::Result<std::string> RecreateFromBaseline(const std::string& url,
+                                               const MigrationSource& source, Env env,
+                                               const std::string& backup_dir) {
+  auto connection = db::Connection::Open(url);
+  if (!connection.ok()) return connection.take_error();
+  std::string key = std::to_string(kAdvisoryLockKey);
+  if (auto s = Exec(*connection, "SELECT pg_advisory_lock(" + key + ")"); !s.ok()) {
+    return s.take_error();
+  }
+  auto backup = BackupDatabase(url, backup_dir.empty() ? DefaultBackupDir() : backup_dir);
+  if (!backup.ok()) return backup.take_error();
+  if (auto s = WipeDatabase(*connection); !s.ok()) return s.take_error();
+  if (auto s = LoadBaseline(*connection, source, env); !s.ok()) return s.take_error();
+  (void)Exec(*connection, "SELECT pg_advisory_unlock(" + key + ")");
+  return *backup;
+}
+
 core::Result<MigrateReport> RunMigrate(const MigrateOptions& options, const MigrationSource& source,
                                        const MigrateProgress& progress) {
   using Kind = MigrateEvent::Kind;

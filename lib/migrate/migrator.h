@@ -75,6 +75,14 @@ struct MigrateReport {
 core::Result<MigrateReport> RunMigrate(const MigrateOptions& options, const MigrationSource& source,
                                        const MigrateProgress& progress = {});
 
+/// Rebuilds the database `url` from `source`'s baseline: a pg_dump backup into `backup_dir`
+/// (DefaultBackupDir() when empty) whose path is returned, then everything in it is dropped,
+/// the baseline loaded and its version recorded (NULL hash) in a new migrations table for
+/// `env`. Runs under the advisory lock. Errors: cannot connect, backup or load failed.
+core::Result<std::string> RecreateFromBaseline(const std::string& url,
+                                               const MigrationSource& source, Env env,
+                                               const std::string& backup_dir);
+
 /// `pgstate migrate status`: the table as it is and how each version stands.
 struct StatusReport {
   TableState table;
