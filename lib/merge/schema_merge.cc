@@ -1,6 +1,7 @@
 #include "merge/schema_merge.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <deque>
@@ -407,6 +408,97 @@ std::vector<std::string> SortRowRuns(const std::vector<Entry>& entries, const Si
   return out;
 }
 
+// The table an INSERT writes to, as PostgreSQL folds it: "schema_migrations" for
+// `INSERT INTO "schema_migrations"` and `INSERT INTO public.Schema_Migrations` alike.
+std::string InsertTarget(std::string_view text, const sql::Statement& s) {
+  std::string_view view = text.substr(0, s.text.end);
+  sql::lexer::Token t = sql::lexer::NextToken(view, s.text.begin);
+  if (!sql::lexer::IsWord(view, t, "insert")) return {};
+  t = sql::lexer::NextToken(view, t.end);
+  if (!sql::lexer::IsWord(view, t, "into")) return {};
+  std::string name;
+  for (t = sql::lexer::NextToken(view, t.end);; t = sql::lexer::NextToken(view, t.end)) {
+    if (t.kind == sql::lexer::TokenKind::kQuotedIdent) {
+      name = std::string(view.substr(t.begin + 1, t.end - t.begin - 2));
+    } else if (t.kind == sql::lexer::TokenKind::kWord) {
+      name.clear();
+      for (size_t i = t.begin; i < t.end; ++i) {
+        name += static_cast<char>(std::tolower(static_cast<unsigned char>(view[i])));
+      }
+    } else {
+      return {};
+    }
+    t = sql::lexer::NextToken(view, t.end);
+    if (t.kind != sql::lexer::TokenKind::kPunct || view[t.begin] != '.') return name;
+  }
+}
+
+// One side turned its one-INSERT-per-row list into a single INSERT with many rows (Rails 5
+// did so for schema_migrations) while the other side added rows the old way: the added rows
+// join the single INSERT. Sets the new text of that INSERT in `replace` and marks the folded
+// entries in `drop`.
+void FoldRowsIntoList(const std::vector<Entry>& entries, const Side& ours, const Side& theirs,
+                      std::vector<std::string>& replace, std::vector<bool>& drop) {
+  auto item_of = [&](const Entry& e) -> const Item* {
+    if (e.outcome == Outcome::kOurs) return &ours.items[static_cast<size_t>(e.ours)];
+    if (e.outcome == Outcome::kTheirs) return &theirs.items[static_cast<size_t>(e.theirs)];
+    return nullptr;
+  };
+  auto rows = [](const Item* item) {
+    return item != nullptr && item->statement != nullptr && item->statement->elements_are_rows &&
+           !item->statement->elements.empty() && !item->statement->elements[0].span.empty();
+  };
+  for (size_t m = 0; m < entries.size(); ++m) {
+    const Item* list = item_of(entries[m]);
+    if (!rows(list) || list->statement->elements.size() < 2) continue;
+    std::string table = InsertTarget(list->file_text, *list->statement);
+    const Side& list_side = entries[m].outcome == Outcome::kOurs ? ours : theirs;
+    // The list's side must have no single-row INSERTs of that table left.
+    bool converted = true;
+    for (const Item& i : list_side.items) {
+      if (&i != list && rows(&i) && i.statement->elements.size() == 1 &&
+          InsertTarget(i.file_text, *i.statement) == table) {
+        converted = false;
+      }
+    }
+    if (!converted || table.empty()) continue;
+    std::vector<size_t> folded;
+    for (size_t k = 0; k < entries.size(); ++k) {
+      const Item* i = item_of(entries[k]);
+      if (k == m || !rows(i) || i->statement->elements.size() != 1 || entries[k].base >= 0 ||
+          entries[k].outcome == entries[m].outcome ||
+          InsertTarget(i->file_text, *i->statement) != table) {
+        continue;
+      }
+      folded.push_back(k);
+    }
+    if (folded.empty()) continue;
+    const sql::Statement& ls = *list->statement;
+    std::vector<std::string_view> texts;
+    for (const sql::Element& e : ls.elements) texts.push_back(e.span.In(list->file_text));
+    bool sorted = std::is_sorted(texts.begin(), texts.end());
+    for (size_t k : folded) {
+      const Item* i = item_of(entries[k]);
+      texts.push_back(i->statement->elements[0].span.In(i->file_text));
+    }
+    if (sorted) std::stable_sort(texts.begin(), texts.end());
+    std::string_view separator = list->file_text.substr(
+        ls.elements[0].span.end, ls.elements[1].span.begin - ls.elements[0].span.end);
+    std::string text(
+        list->file_text.substr(ls.chunk.begin, ls.element_list.begin - ls.chunk.begin));
+    for (size_t k = 0; k < texts.size(); ++k) {
+      if (k > 0) text += separator;
+      text += texts[k];
+    }
+    text += list->file_text.substr(ls.element_list.end, ls.chunk.end - ls.element_list.end);
+    // Only when the longer list still reads as the same rows.
+    std::optional<sql::Statement> check = RecognizeRowsInsert(text, {0, text.size()}, 1);
+    if (!check || check->elements.size() != texts.size()) continue;
+    replace[m] = std::move(text);
+    for (size_t k : folded) drop[k] = true;
+  }
+}
+
 }  // namespace
 
 Result<MergeResult> MergeObjects(std::string_view base_in, std::string_view ours_in,
@@ -463,6 +555,8 @@ Result<MergeResult> MergeObjects(std::string_view base_in, std::string_view ours
       MergeSequences(base.units, ours.units, theirs.units, to_ours, to_theirs);
 
   std::vector<std::string> reordered = SortRowRuns(merged.entries, ours, theirs);
+  std::vector<bool> folded(merged.entries.size(), false);
+  FoldRowsIntoList(merged.entries, ours, theirs, reordered, folded);
   Writer w(options);
   auto chunk = [](const Side& s, int i) {
     return i < 0 ? std::string_view() : s.items[static_cast<size_t>(i)].chunk;
@@ -470,6 +564,7 @@ Result<MergeResult> MergeObjects(std::string_view base_in, std::string_view ours
   std::vector<std::string> intended_keys;
   for (size_t k = 0; k < merged.entries.size(); ++k) {
     const Entry& e = merged.entries[k];
+    if (folded[k]) continue;
     const Item* kept = e.ours >= 0     ? &ours.items[static_cast<size_t>(e.ours)]
                        : e.theirs >= 0 ? &theirs.items[static_cast<size_t>(e.theirs)]
                                        : nullptr;

@@ -64,6 +64,14 @@ std::string PersonDidMore(const sql::SourceFile& base, const sql::SourceFile& ou
     return i;
   };
   const Info b = info(base), o = info(ours), t = info(theirs), a = info(actual);
+  for (const auto& [key, ms] : a.by_key) {
+    size_t most = 0;
+    for (const Info* i : {&b, &o, &t}) {
+      auto it = i->by_key.find(key);
+      if (it != i->by_key.end()) most = std::max(most, it->second.size());
+    }
+    if (ms.size() > most && most > 0) return "duplicates '" + key + "'";
+  }
   for (const auto& [side, name] : {std::pair{&o, "ours"}, std::pair{&t, "theirs"}}) {
     for (const auto& [key, ms] : side->by_key) {
       if (b.by_key.count(key) == 0 && a.by_key.count(key) == 0) {

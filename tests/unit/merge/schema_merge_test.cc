@@ -216,6 +216,20 @@ TEST(SchemaMergeTest, OneInsertPerRowMergesInOrder) {
                         "\n\nINSERT INTO schema_migrations (version) VALUES ('1004');");
 }
 
+TEST(SchemaMergeTest, RowsAddedOneByOneJoinTheOtherSidesNewList) {
+  std::string base =
+      "INSERT INTO schema_migrations (version) VALUES ('1001');\n\n"
+      "INSERT INTO schema_migrations (version) VALUES ('1002');\n\n";
+  std::string ours = base + "INSERT INTO schema_migrations (version) VALUES ('1004');\n\n";
+  std::string theirs =
+      "INSERT INTO \"schema_migrations\" (version) VALUES\n('1001'),\n('1002'),\n('1003');\n\n";
+  MergeResult r = CheckedMerge(base, ours, theirs, TestOptions());
+  EXPECT_EQ(r.conflicts, 0);
+  EXPECT_EQ(r.text,
+            "INSERT INTO \"schema_migrations\" (version) VALUES\n('1001'),\n('1002'),\n"
+            "('1003'),\n('1004');\n\n");
+}
+
 TEST(SchemaMergeTest, EnumLabelsAddedOnBothSides) {
   std::string base = "CREATE TYPE mood AS ENUM ('sad', 'ok');\n";
   std::string ours = "CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');\n";
