@@ -123,9 +123,31 @@ core::Status LoadBaseline(db::Connection& connection, const MigrationSource& sou
       Abort(connection);
       return statements.take_error();
     }
-    if (auto s = RunStatements(connection, text, *statements, source.baseline_path); !s.ok()) {
+    // One round trip for the whole baseline (thousands of statements); a failure is located
+    // by running them one at a time, in a transaction that is then rolled back.
+    std::string batch;
+    std::vector<std::pair<size_t, size_t>> starts;  // (offset in batch, offset in text)
+    for (const ScriptStatement& st : *statements) {
+      starts.push_back({batch.size(), st.begin});
+      batch.append(text, st.begin, st.end - st.begin).append("\n");
+    }
+    db::SqlStatus status = connection.Execute(batch);
+    if (!status.ok()) {
       Abort(connection);
-      return s;
+      const db::SqlError& error = status.error();
+      if (error.byte_offset != std::string::npos) {
+        size_t at = 0;
+        for (const auto& [in_batch, in_text] : starts) {
+          if (in_batch <= error.byte_offset) at = in_text + (error.byte_offset - in_batch);
+        }
+        sql::LineIndex lines(text);
+        return Error(error.code, error.message, lines.Locate(at, source.baseline_path));
+      }
+      if (auto s = Exec(connection, "BEGIN"); !s.ok()) return s;
+      core::Status located = RunStatements(connection, text, *statements, source.baseline_path);
+      Abort(connection);
+      if (!located.ok()) return located;
+      return error.ToError();
     }
   }
   std::string sql = CreateMigrationsTableSql(env);

@@ -101,6 +101,24 @@ TEST_F(MigratorTest, EmptyDatabaseIsBuiltFromTheBaselineThenMigrated) {
   EXPECT_EQ(SummarizeRun(*again), "database is up to date");
 }
 
+TEST_F(MigratorTest, BaselineErrorsPointAtTheBaseline) {
+  Write("db/baseline.sql",
+        "-- pgstate:baseline version=20240101000000\nCREATE TABLE t (id int);\n"
+        "CREATE TABLE u (id nosuchtype);\n");
+  auto report = Run(Env::kDev);
+  ASSERT_FALSE(report.ok());
+  EXPECT_EQ(report.error().ToString(), "db/baseline.sql:3:20: type \"nosuchtype\" does not exist");
+  EXPECT_EQ(Scalar("SELECT to_regclass('public.t') IS NULL AND to_regclass('public.migrations') "
+                   "IS NULL"),
+            "t");
+  Write("db/baseline.sql",
+        "-- pgstate:baseline version=20240101000000\nCREATE TABLE t (id int);\n\n"
+        "SELECT 1/0;\n");
+  auto again = Run(Env::kDev);
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.error().ToString(), "db/baseline.sql:4:1: division by zero");
+}
+
 TEST_F(MigratorTest, ProductionTableHasExactlyTheDesignedColumns) {
   Write("db/migrations/20240201000000_a.sql", "CREATE TABLE a (id int);\n");
   auto report = Run(Env::kProd);
