@@ -107,6 +107,22 @@ class Row {
   size_t i_;
 };
 
+// "table", "view" … for a pg_class relkind.
+std::string RelationKind(char relkind) {
+  switch (relkind) {
+    case 'v':
+      return "view";
+    case 'm':
+      return "materialized view";
+    case 'f':
+      return "foreign table";
+    case 'c':
+      return "type";
+    default:
+      return "table";
+  }
+}
+
 std::string Suffix(const std::string& prefix, const std::string& value) {
   return value.empty() ? std::string() : prefix + value;
 }
@@ -163,10 +179,10 @@ class Introspector {
                           &Introspector::Sequences,
                           &Introspector::Tables,
                           &Introspector::Types,
+                          &Introspector::Views,
                           &Introspector::Columns,
                           &Introspector::Constraints,
                           &Introspector::Indexes,
-                          &Introspector::Views,
                           &Introspector::Routines,
                           &Introspector::Triggers,
                           &Introspector::Domains,
@@ -205,6 +221,7 @@ class Introspector {
     CatalogOwner o;
     o.key = "owner of " + key;
     o.object_key = key;
+    o.parent = key;
     o.owner = owner;
     o.definition = "ALTER " + target + " OWNER TO " + owner_q;
     cat_.owners.push_back(std::move(o));
@@ -494,7 +511,8 @@ class Introspector {
             "LEFT JOIN pg_collation co ON co.oid = a.attcollation "
             "LEFT JOIN pg_namespace cn ON cn.oid = co.collnamespace "
             "LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum "
-            "WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'c') AND " +
+            "WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'c', 'v', 'm') "
+            "AND " +
             UserSchema("n") + " AND " + NotInExtension("pg_class", "c.oid") +
             " ORDER BY a.attrelid, a.attnum");
     if (!r) return r.error();
@@ -538,15 +556,32 @@ class Introspector {
       col.definition = def;
 
       char relkind = row.Char("relkind");
-      if (relkind == 'c') {
+      if (relkind != 'r' && relkind != 'p') {
+        // Attributes of composite types and columns of views are part of their object's
+        // definition; they are known here only so comments and grants on them can be named.
+        auto owner = addr_.find({kPgClass, relid, 0});
+        if (auto alias = alias_.find({kPgClass, relid, 0}); alias != alias_.end()) {
+          owner = addr_.find(alias->second);  // a composite type's relation
+        }
+        if (owner != addr_.end()) {
+          std::string relation = owner->second.key.substr(owner->second.key.find(' ') + 1);
+          std::string target = owner->second.target.substr(owner->second.target.rfind(' ') + 1);
+          if (relkind == 'm') relation = owner->second.key.substr(18);
+          named_[addr] = {"column " + relation + "." + col.name,
+                          "COLUMN " + target + "." + row.Str("q")};
+          column_q_[addr] = row.Str("q");
+        }
         auto it = composite_index_.find(relid);
-        if (it != composite_index_.end()) cat_.types[it->second].attributes.push_back(col);
+        if (relkind == 'c' && it != composite_index_.end()) {
+          cat_.types[it->second].attributes.push_back(col);
+        }
         continue;
       }
       auto it = table_index_.find(relid);
       if (it == table_index_.end()) continue;
       CatalogTable& table = cat_.tables[it->second];
       col.key = "column " + table.schema + "." + table.name + "." + col.name;
+      col.parent = table.key;
       addr_[addr] = {col.key, "COLUMN " + table.qualified + "." + row.Str("q")};
       column_q_[addr] = row.Str("q");
       table.columns.push_back(std::move(col));
@@ -577,6 +612,8 @@ class Introspector {
         "CASE WHEN con.contype IN ('p', 'u', 'x') THEN con.conindid END AS index_oid, "
         "CASE WHEN con.contype IN ('p', 'u', 'x') THEN (SELECT quote_ident(i.relname) FROM "
         "pg_class i WHERE i.oid = con.conindid) END AS index_q, "
+        "CASE WHEN con.contype IN ('p', 'u', 'x') THEN (SELECT i.relname FROM pg_class i WHERE "
+        "i.oid = con.conindid) END AS index_name, quote_ident(n.nspname) AS schema_q, "
         "(SELECT string_agg(a.attname, chr(31) ORDER BY k.ord) FROM unnest(con.conkey) WITH "
         "ORDINALITY k(attnum, ord) JOIN pg_attribute a ON a.attrelid = con.conrelid AND "
         "a.attnum = k.attnum) AS columns "
@@ -603,9 +640,15 @@ class Introspector {
       c.inherited = row.Bool("inherited");
       c.index = row.Str("index_q");
       c.key = "constraint " + c.schema + "." + c.table + "." + c.name;
+      c.parent = "table " + c.schema + "." + c.table;
       Addr a{kPgConstraint, row.Oid("oid"), 0};
       addr_[a] = {c.key, "CONSTRAINT " + row.Str("q") + " ON " + c.table_qualified};
-      if (!row.Null("index_oid")) alias_[{kPgClass, row.Oid("index_oid"), 0}] = a;
+      if (!row.Null("index_oid")) {
+        Addr index{kPgClass, row.Oid("index_oid"), 0};
+        alias_[index] = a;  // what depends on the index depends on the constraint
+        named_[index] = {"index " + c.schema + "." + row.Str("index_name"),
+                         "INDEX " + row.Str("schema_q") + "." + c.index};
+      }
       cat_.constraints.push_back(std::move(c));
     }
     return {};
@@ -616,7 +659,8 @@ class Introspector {
         "indexes",
         "SELECT i.indexrelid AS oid, n.nspname AS schema, ic.relname AS name, "
         "quote_ident(n.nspname) || '.' || quote_ident(ic.relname) AS q, tc.relname AS "
-        "table_name, pg_get_indexdef(i.indexrelid) AS def, i.indisunique, i.indisvalid, "
+        "table_name, tc.relkind, pg_get_indexdef(i.indexrelid) AS def, i.indisunique, "
+        "i.indisvalid, "
         "(SELECT p.inhparent::regclass::text FROM pg_inherits p WHERE p.inhrelid = "
         "i.indexrelid) AS parent, (SELECT quote_ident(t.spcname) FROM pg_tablespace t WHERE "
         "t.oid = ic.reltablespace) AS tablespace "
@@ -637,9 +681,10 @@ class Introspector {
       x.table = row.Str("table_name");
       x.unique = row.Bool("indisunique");
       x.valid = row.Bool("indisvalid");
-      x.parent = row.Str("parent");
+      x.attached_to = row.Str("parent");
       x.tablespace = row.Str("tablespace");
       x.key = "index " + x.schema + "." + x.name;
+      x.parent = RelationKind(row.Char("relkind")) + " " + x.schema + "." + x.table;
       x.definition =
           row.Str("def") + Suffix(" TABLESPACE ", x.tablespace) + (x.valid ? "" : " -- invalid");
       addr_[{kPgClass, row.Oid("oid"), 0}] = {x.key, "INDEX " + x.qualified};
@@ -798,16 +843,16 @@ class Introspector {
 
   core::Status Triggers() {
     bool parentid = cat_.server_version >= 130000;
-    core::Result<QueryResult> r =
-        Run("triggers",
-            "SELECT t.oid, n.nspname AS schema, c.relname AS table_name, "
-            "quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS table_q, t.tgname AS name, "
-            "quote_ident(t.tgname) AS q, pg_get_triggerdef(t.oid) AS def, t.tgenabled, " +
-                std::string(parentid ? "t.tgparentid <> 0" : "false") +
-                " AS inherited FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
-                "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE NOT t.tgisinternal AND " +
-                UserSchema("n") + " AND " + NotInExtension("pg_trigger", "t.oid") + " AND " +
-                NotInExtension("pg_class", "c.oid") + " ORDER BY 2, 3, 5");
+    core::Result<QueryResult> r = Run(
+        "triggers",
+        "SELECT t.oid, n.nspname AS schema, c.relname AS table_name, "
+        "quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS table_q, t.tgname AS name, "
+        "quote_ident(t.tgname) AS q, pg_get_triggerdef(t.oid) AS def, t.tgenabled, c.relkind, " +
+            std::string(parentid ? "t.tgparentid <> 0" : "false") +
+            " AS inherited FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE NOT t.tgisinternal AND " +
+            UserSchema("n") + " AND " + NotInExtension("pg_trigger", "t.oid") + " AND " +
+            NotInExtension("pg_class", "c.oid") + " ORDER BY 2, 3, 5");
     if (!r) return r.error();
     for (size_t i = 0; i < r->rows.size(); ++i) {
       Row row(*r, i);
@@ -818,6 +863,7 @@ class Introspector {
       t.enabled = row.Char("tgenabled");
       t.inherited = row.Bool("inherited");
       t.key = "trigger " + t.schema + "." + t.table + "." + t.name;
+      t.parent = RelationKind(row.Char("relkind")) + " " + t.schema + "." + t.table;
       std::string table_q = row.Str("table_q");
       std::string def = row.Str("def");
       const char* state = t.enabled == 'D'   ? " DISABLE TRIGGER "
@@ -930,6 +976,7 @@ class Introspector {
       p.using_expr = row.Str("using_expr");
       p.check_expr = row.Str("check_expr");
       p.key = "policy " + p.schema + "." + p.table + "." + p.name;
+      p.parent = "table " + p.schema + "." + p.table;
       std::string table_q = row.Str("table_q");
       p.definition = "CREATE POLICY " + row.Str("q") + " ON " + table_q + " AS " +
                      (p.permissive ? "PERMISSIVE" : "RESTRICTIVE") + " FOR " + p.command + " TO " +
@@ -990,7 +1037,7 @@ class Introspector {
         "rules",
         "SELECT r.oid, n.nspname AS schema, c.relname AS table_name, "
         "quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS table_q, r.rulename AS name, "
-        "quote_ident(r.rulename) AS q, pg_get_ruledef(r.oid) AS def "
+        "quote_ident(r.rulename) AS q, pg_get_ruledef(r.oid) AS def, c.relkind "
         "FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class "
         "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE r.rulename <> '_RETURN' AND " +
             UserSchema("n") + " AND " + NotInExtension("pg_rewrite", "r.oid") + " AND " +
@@ -1003,6 +1050,7 @@ class Introspector {
       rule.table = row.Str("table_name");
       rule.name = row.Str("name");
       rule.key = "rule " + rule.schema + "." + rule.table + "." + rule.name;
+      rule.parent = RelationKind(row.Char("relkind")) + " " + rule.schema + "." + rule.table;
       rule.definition = StripSemicolon(row.Str("def"));
       addr_[{kPgRewrite, row.Oid("oid"), 0}] = {
           rule.key, "RULE " + row.Str("q") + " ON " + row.Str("table_q")};
@@ -1046,12 +1094,13 @@ class Introspector {
     if (!r) return r.error();
     for (size_t i = 0; i < r->rows.size(); ++i) {
       Row row(*r, i);
-      auto it = addr_.find({static_cast<unsigned>(row.Oid("classoid")), row.Oid("objoid"),
-                            static_cast<int>(row.Int("objsubid"))});
-      if (it == addr_.end()) continue;  // a comment on something outside the model
+      const AddrInfo* info = Named({static_cast<unsigned>(row.Oid("classoid")), row.Oid("objoid"),
+                                    static_cast<int>(row.Int("objsubid"))});
+      if (info == nullptr) continue;  // a comment on something outside the model
       CatalogComment c;
-      c.object_key = it->second.key;
-      c.target = it->second.target;
+      c.object_key = info->key;
+      c.parent = info->key;
+      c.target = info->target;
       c.text = row.Str("description");
       c.key = "comment on " + c.object_key;
       c.definition = "COMMENT ON " + c.target + " IS " + QuoteLiteral(c.text);
@@ -1109,8 +1158,8 @@ class Introspector {
       Row row(*r, i);
       Addr a{static_cast<unsigned>(row.Oid("classid")), row.Oid("objid"),
              static_cast<int>(row.Int("subid"))};
-      auto it = addr_.find(a);
-      if (it == addr_.end()) continue;
+      const AddrInfo* info = Named(a);
+      if (info == nullptr) continue;
       unsigned long long grantee_oid = row.Oid("grantee");
       std::string grantee = "public", quoted = "PUBLIC";
       if (grantee_oid != 0) {
@@ -1120,12 +1169,13 @@ class Introspector {
         quoted = role != role_names.end() ? role->second.second : grantee;
       }
       bool revoke = row.Bool("revoke");
-      auto k = std::make_tuple(it->second.key, grantee, revoke);
+      auto k = std::make_tuple(info->key, grantee, revoke);
       CatalogGrant& g = grants[k];
-      g.object_key = it->second.key;
+      g.object_key = info->key;
+      g.parent = info->key;
       g.grantee = grantee;
       g.revoke = revoke;
-      g.target = it->second.target;
+      g.target = info->target;
       if (a.classid == kPgClass && a.subid != 0) g.target = "COLUMN";  // resolved below
       std::string privilege = row.Str("privilege_type");
       if (std::find(g.privileges.begin(), g.privileges.end(), privilege) == g.privileges.end()) {
@@ -1148,7 +1198,9 @@ class Introspector {
         const AddrInfo& table = addr_[{kPgClass, col->second.first, 0}];
         target = table.target;
         columns = " (" + column_q_[{kPgClass, col->second.first, col->second.second}] + ")";
-      } else if (target.rfind("VIEW ", 0) == 0 || target.rfind("MATERIALIZED VIEW ", 0) == 0) {
+      }
+      // GRANT names every relation but a sequence TABLE, and an aggregate a ROUTINE.
+      if (target.rfind("VIEW ", 0) == 0 || target.rfind("MATERIALIZED VIEW ", 0) == 0) {
         target = "TABLE " + target.substr(target.find("VIEW ") + 5);
       } else if (target.rfind("AGGREGATE ", 0) == 0) {
         target = "ROUTINE " + target.substr(10);
@@ -1327,6 +1379,15 @@ class Introspector {
     return {};
   }
 
+  // How comments and grants name an address: an object of the model, or one that is part of
+  // another (a column of a view, the index of a constraint).
+  const AddrInfo* Named(Addr a) const {
+    auto it = addr_.find(a);
+    if (it != addr_.end()) return &it->second;
+    auto named = named_.find(a);
+    return named == named_.end() ? nullptr : &named->second;
+  }
+
   // The model key of an address: the object itself, else what it is part of (a column's table,
   // a view's rewrite rule, a default's column, a row type's table, an array's element type …).
   const std::string* Resolve(Addr a, int depth = 0) {
@@ -1399,6 +1460,7 @@ class Introspector {
   Connection& conn_;
   Catalog& cat_;
   std::map<Addr, AddrInfo> addr_;
+  std::map<Addr, AddrInfo> named_;  // not objects of the model, but comments may name them
   std::map<Addr, Addr> alias_;
   std::map<Addr, std::string> identity_options_;
   std::map<Addr, std::string> column_q_;
@@ -1409,8 +1471,8 @@ class Introspector {
 };
 
 void Add(std::vector<CatalogObject>& out, const CatalogEntry& e, const std::string& kind,
-         const std::string& parent = {}, int position = 0) {
-  out.push_back({e.key, kind, parent, e.definition, position});
+         int position = 0) {
+  out.push_back({e.key, kind, e.parent, e.definition, position});
 }
 
 }  // namespace
@@ -1421,29 +1483,26 @@ std::vector<CatalogObject> Catalog::Objects() const {
   for (const auto& x : extensions) Add(out, x, "extension");
   for (const auto& t : tables) {
     Add(out, t, "table");
-    for (const auto& c : t.columns) Add(out, c, "column", t.key, c.position);
+    for (const auto& c : t.columns) Add(out, c, "column", c.position);
   }
-  auto table_key = [](const std::string& schema, const std::string& table) {
-    return "table " + schema + "." + table;
-  };
-  for (const auto& x : constraints) Add(out, x, "constraint", table_key(x.schema, x.table));
+  for (const auto& x : constraints) Add(out, x, "constraint");
   for (const auto& x : indexes) Add(out, x, "index");
   for (const auto& x : sequences) Add(out, x, "sequence");
   for (const auto& x : views) Add(out, x, x.materialized ? "materialized view" : "view");
   for (const auto& x : routines) {
     Add(out, x, x.kind == 'p' ? "procedure" : x.kind == 'a' ? "aggregate" : "function");
   }
-  for (const auto& x : triggers) Add(out, x, "trigger", table_key(x.schema, x.table));
+  for (const auto& x : triggers) Add(out, x, "trigger");
   for (const auto& x : types) Add(out, x, "type");
   for (const auto& x : domains) Add(out, x, "domain");
-  for (const auto& x : policies) Add(out, x, "policy", table_key(x.schema, x.table));
+  for (const auto& x : policies) Add(out, x, "policy");
   for (const auto& x : collations) Add(out, x, "collation");
-  for (const auto& x : rules) Add(out, x, "rule", table_key(x.schema, x.table));
+  for (const auto& x : rules) Add(out, x, "rule");
   for (const auto& x : statistics) Add(out, x, "statistics");
-  for (const auto& x : comments) Add(out, x, "comment", x.object_key);
-  for (const auto& x : grants) Add(out, x, x.revoke ? "revoke" : "grant", x.object_key);
+  for (const auto& x : comments) Add(out, x, "comment");
+  for (const auto& x : grants) Add(out, x, x.revoke ? "revoke" : "grant");
   for (const auto& x : default_privileges) Add(out, x, "default privileges");
-  for (const auto& x : owners) Add(out, x, "owner", x.object_key);
+  for (const auto& x : owners) Add(out, x, "owner");
   std::sort(out.begin(), out.end(),
             [](const CatalogObject& a, const CatalogObject& b) { return a.key < b.key; });
   return out;

@@ -27,6 +27,10 @@ namespace pgstate::db {
 struct CatalogEntry {
   std::string key;         ///< "table public.users"
   std::string definition;  ///< DDL (server-rendered where PostgreSQL can) in a fixed form
+  /// Key of the object this one belongs to: a column's, constraint's, index's, trigger's,
+  /// policy's or rule's relation ("table public.users", "view public.v"); the object a comment,
+  /// grant or owner entry is about. Empty for objects of their own.
+  std::string parent;
 };
 
 /// `CREATE SCHEMA app`.
@@ -110,8 +114,8 @@ struct CatalogIndex : CatalogEntry {
   std::string qualified;  ///< quoted
   bool unique = false;
   bool valid = true;
-  std::string parent;      ///< the partitioned index this one is attached to, quoted
-  std::string tablespace;  ///< only when not the default
+  std::string attached_to;  ///< the partitioned index this one is attached to, quoted
+  std::string tablespace;   ///< only when not the default
 };
 
 /// `CREATE SEQUENCE public.s AS bigint START WITH 1 INCREMENT BY 1 MINVALUE 1 MAXVALUE … CACHE
@@ -327,7 +331,7 @@ struct Catalog {
 /// REPEATABLE READ transaction with fixed session settings (empty search_path, ISO dates, UTC),
 /// so the definitions do not depend on the caller's session. Errors: kExitEnvironment when the
 /// connection fails, kExitFatal for a query the server rejects (a bug or an unsupported server
-/// version; the message names the object kind being read).
+/// version; the message names the object kind being read). Needs PostgreSQL 12 or newer.
 core::Result<Catalog> Introspect(Connection& connection);
 
 }  // namespace pgstate::db

@@ -66,6 +66,11 @@ GRANT SELECT (user_id), UPDATE (user_id) ON app.orders TO app_reader;
 GRANT USAGE ON SCHEMA app TO app_reader WITH GRANT OPTION;
 REVOKE EXECUTE ON FUNCTION app.add(integer, integer) FROM PUBLIC;
 ALTER DEFAULT PRIVILEGES IN SCHEMA app GRANT SELECT ON TABLES TO app_reader;
+COMMENT ON COLUMN app.active_users.email IS 'shown';
+COMMENT ON COLUMN app.pair.a IS 'first';
+COMMENT ON INDEX app.users_pkey IS 'pk';
+GRANT SELECT (email) ON app.active_users TO app_reader;
+CREATE TRIGGER v_ins INSTEAD OF INSERT ON app.active_users FOR EACH ROW EXECUTE FUNCTION app.touch();
 CREATE TEXT SEARCH CONFIGURATION app.english_copy (COPY = english);
 CREATE FOREIGN DATA WRAPPER dummy;
 CREATE PUBLICATION pub FOR TABLE app.users;
@@ -171,6 +176,12 @@ TEST_F(CatalogTest, ModelsEveryObjectKind) {
       {"default privileges for role postgres in schema app on tables to app_reader",
        "ALTER DEFAULT PRIVILEGES FOR ROLE postgres IN SCHEMA app GRANT SELECT ON TABLES TO "
        "app_reader"},
+      {"comment on column app.active_users.email",
+       "COMMENT ON COLUMN app.active_users.email IS 'shown'"},
+      {"comment on column app.pair.a", "COMMENT ON COLUMN app.pair.a IS 'first'"},
+      {"comment on index app.users_pkey", "COMMENT ON INDEX app.users_pkey IS 'pk'"},
+      {"grant on column app.active_users.email to app_reader",
+       "GRANT SELECT (email) ON TABLE app.active_users TO app_reader"},
       {"owner of table app.users", "ALTER TABLE app.users OWNER TO postgres"},
       {"owner of procedure app.reset(app.mood)",
        "ALTER PROCEDURE app.reset(IN p app.mood) OWNER TO postgres"},
@@ -210,6 +221,12 @@ TEST_F(CatalogTest, ModelsEveryObjectKind) {
   EXPECT_FALSE(users->force_row_security);
   EXPECT_EQ(users->columns[0].identity, 'd');
   EXPECT_EQ(objects["column app.users.email"].parent, "table app.users");
+  EXPECT_EQ(objects["constraint app.users.users_pkey"].parent, "table app.users");
+  EXPECT_EQ(objects["index app.orders_user_idx"].parent, "table app.orders");
+  EXPECT_EQ(objects["trigger app.active_users.v_ins"].parent, "view app.active_users");
+  EXPECT_EQ(objects["comment on table app.users"].parent, "table app.users");
+  EXPECT_EQ(objects["owner of table app.users"].parent, "table app.users");
+  EXPECT_EQ(objects["table app.users"].parent, "");
 
   // Routine keys spell argument types as sql/ does.
   for (const CatalogRoutine& f : c.routines) {
