@@ -54,7 +54,8 @@ void AddKeys(const sql::SourceFile& f, std::map<std::string, int>& keys,
   for (const sql::Statement& s : f.statements()) {
     if (!s.key.empty()) add(s.key);
     for (const sql::Element& e : s.elements) {
-      if (!e.key.empty()) add(e.key);
+      // A one-row INSERT's row has the statement's own key: count it once.
+      if (!e.key.empty() && e.key != s.key) add(e.key);
     }
   }
 }
@@ -223,6 +224,14 @@ std::optional<std::vector<uint64_t>> StatementSignatures(std::string_view text) 
     }
     if (s.elements.empty()) {
       out.push_back(Meaning(s, f.text()));
+      continue;
+    }
+    if (s.elements_are_rows) {
+      // Rows are data: one INSERT per row or one for all of them is the same.
+      for (const sql::Element& e : s.elements) {
+        out.push_back(HashBytes("row\n" + e.key.ToString() + "\n" +
+                                std::to_string(ElementMeaning(e, f.text()))));
+      }
       continue;
     }
     std::vector<uint64_t> parts;

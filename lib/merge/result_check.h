@@ -33,7 +33,9 @@ std::vector<std::string> CheckMergeResult(std::string_view base, std::string_vie
 /// The statements of `text` for comparing files by meaning, as a sorted multiset of hashes:
 /// the canonical hash of each statement, ignoring whitespace, comments and keyword case; for a
 /// statement with elements its key and its elements' hashes in any order (which of two added
-/// columns comes first is a free choice); psql \restrict lines (a random key) left out.
+/// columns comes first is a free choice); the rows of INSERT … VALUES lists one by one (one
+/// INSERT per row or one for all of them is the same data); psql \restrict lines (a random
+/// key) left out.
 /// nullopt when `text` does not parse.
 std::optional<std::vector<uint64_t>> StatementSignatures(std::string_view text);
 

@@ -7,6 +7,7 @@
 #include <deque>
 #include <exception>
 #include <optional>
+#include <set>
 #include <unordered_map>
 #include <utility>
 
@@ -477,9 +478,13 @@ void FoldRowsIntoList(const std::vector<Entry>& entries, const Side& ours, const
     std::vector<std::string_view> texts;
     for (const sql::Element& e : ls.elements) texts.push_back(e.span.In(list->file_text));
     bool sorted = std::is_sorted(texts.begin(), texts.end());
+    std::set<std::string> have;
+    for (std::string_view t : texts) have.insert(CollapseWhitespace(t));
     for (size_t k : folded) {
       const Item* i = item_of(entries[k]);
-      texts.push_back(i->statement->elements[0].span.In(i->file_text));
+      std::string_view row = i->statement->elements[0].span.In(i->file_text);
+      // A row the list already has (both sides ran that migration) is not added twice.
+      if (have.insert(CollapseWhitespace(row)).second) texts.push_back(row);
     }
     if (sorted) std::stable_sort(texts.begin(), texts.end());
     std::string_view separator = list->file_text.substr(

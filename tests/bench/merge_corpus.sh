@@ -29,6 +29,9 @@ if [ ! -d "$PGSTATE_CORPUS_DIR/merges" ]; then
   echo "skipped: no corpus at $PGSTATE_CORPUS_DIR (set PGSTATE_CORPUS_DIR)" >&2
   exit 125
 fi
-cmake --build "$build_dir" --target unit_merge >/dev/null
+cmake --build "$build_dir" --target unit_merge >/dev/null 2>&1 || {
+  echo "cannot build unit_merge in $build_dir" >&2
+  exit 1
+}
 PGSTATE_MERGE_CORPUS_REPORT=1 "$build_dir/tests/unit_merge" \
   --gtest_filter='CorpusTest.*' --gtest_brief=1 | grep -v '^Running main()'

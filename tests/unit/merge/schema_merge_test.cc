@@ -220,7 +220,10 @@ TEST(SchemaMergeTest, RowsAddedOneByOneJoinTheOtherSidesNewList) {
   std::string base =
       "INSERT INTO schema_migrations (version) VALUES ('1001');\n\n"
       "INSERT INTO schema_migrations (version) VALUES ('1002');\n\n";
-  std::string ours = base + "INSERT INTO schema_migrations (version) VALUES ('1004');\n\n";
+  // Both sides ran migration 1003: it is in the result once.
+  std::string ours = base +
+                     "INSERT INTO schema_migrations (version) VALUES ('1003');\n\n"
+                     "INSERT INTO schema_migrations (version) VALUES ('1004');\n\n";
   std::string theirs =
       "INSERT INTO \"schema_migrations\" (version) VALUES\n('1001'),\n('1002'),\n('1003');\n\n";
   MergeResult r = CheckedMerge(base, ours, theirs, TestOptions());
