@@ -28,6 +28,7 @@ constexpr Command kCommands[] = {
     {"plan", "write the migration that turns the current state into the desired state"},
     {"migrate", "apply pending migrations to a database; 'migrate status' lists them"},
     {"rebaseline", "after a deploy: fold production's schema into db/baseline.sql"},
+    {"sandbox", "run a command against a throwaway database of an ephemeral PostgreSQL"},
     {"doctor", "check the installation and this repository's set-up"},
 };
 

@@ -1,0 +1,159 @@
+#include "verify/verify.h"
+
+#include <map>
+
+#include "core/defer.h"
+#include "db/catalog.h"
+#include "git/repository.h"
+#include "verify/states.h"
+
+namespace pgstate::verify {
+
+using core::Diagnostic;
+using core::Error;
+using core::Result;
+
+namespace {
+
+// One line of at most `limit` characters: definitions can be whole function bodies.
+std::string OneLine(const std::string& text, size_t limit = 240) {
+  std::string out;
+  bool space = false;
+  for (char c : text) {
+    if (c == '\n' || c == '\r' || c == '\t' || c == ' ') {
+      space = !out.empty();
+      continue;
+    }
+    if (space) out += ' ';
+    space = false;
+    out += c;
+  }
+  if (out.size() > limit) out = out.substr(0, limit) + "…";
+  return out;
+}
+
+Diagnostic DifferenceDiagnostic(const db::Difference& d,
+                                const std::map<std::string, core::SourceLocation>& where) {
+  Diagnostic diag;
+  diag.rule = "state-mismatch";
+  switch (d.kind) {
+    case db::Difference::Kind::kOnlyInA:
+      diag.message = d.key + " is created by baseline + migrations but is not in the desired state";
+      break;
+    case db::Difference::Kind::kOnlyInB:
+      diag.message = d.key + " is in the desired state but baseline + migrations do not create it";
+      break;
+    case db::Difference::Kind::kDifferent:
+      diag.message = d.key + " differs: baseline + migrations give `" + OneLine(d.a_definition) +
+                     "`, the desired state has `" + OneLine(d.b_definition) + "`";
+      break;
+  }
+  auto it = where.find(d.key);
+  if (it != where.end()) diag.location = it->second;
+  return diag;
+}
+
+}  // namespace
+
+Result<VerifyResult> RunVerify(const VerifyOptions& options) {
+  auto progress = [&](const std::string& line) {
+    if (options.progress) options.progress(line);
+  };
+  auto repo = git::OpenRepository(options.repo_path);
+  if (!repo.ok()) return repo.take_error();
+
+  Result<Snapshot> snapshot =
+      options.merge_with.empty()
+          ? ReadSnapshot(repo->get(), options.rev.empty() ? git::Source::WorkTree()
+                                                          : git::Source::Revision(options.rev))
+          : ReadMergedSnapshot(repo->get(), options.merge_with,
+                               options.rev.empty() ? std::string("HEAD") : options.rev);
+  if (!snapshot.ok()) return snapshot.take_error();
+
+  VerifyResult result;
+  result.description = snapshot->description;
+  result.diagnostics = snapshot->diagnostics;
+  result.migrations = snapshot->migrations.size();
+
+  auto model = DesiredModel(*snapshot);
+  if (!model.ok()) return model.take_error();
+  for (const auto& file : model->files()) {
+    for (const auto& e : file.errors()) result.diagnostics.push_back(e);
+    result.desired_statements += file.statements().size();
+  }
+  if (!result.diagnostics.empty()) {
+    core::SortDiagnostics(result.diagnostics);
+    return result;  // nothing worth loading
+  }
+
+  progress("starting PostgreSQL");
+  db::ScratchServerOptions server_options = options.server;
+  if (snapshot->config.postgres_version > 0) {
+    server_options.cluster.binaries.major = snapshot->config.postgres_version;
+  }
+  auto server = db::OpenScratchServer(server_options);
+  if (!server.ok()) return server.take_error();
+  result.server = (*server)->Describe();
+
+  // Scratch databases, dropped on every way out (the cluster itself goes with `server`).
+  std::vector<db::ScratchDatabase> created;
+  core::Defer drop([&] {
+    for (const auto& d : created) (void)(*server)->DropDatabase(d);
+  });
+  auto open_new = [&](const char* purpose) -> Result<db::Connection> {
+    auto database = (*server)->CreateDatabase(purpose);
+    if (!database.ok()) return database.take_error();
+    created.push_back(*database);
+    return db::Connection::Open(database->conninfo);
+  };
+
+  progress("loading the desired state (" + std::to_string(snapshot->schema_files.size()) +
+           " files)");
+  auto desired = open_new("desired");
+  if (!desired.ok()) return desired.take_error();
+  auto desired_load = LoadDesiredState(*desired, *model, [&] { return open_new("locate"); });
+  if (!desired_load.ok()) return desired_load.take_error();
+
+  progress("loading the baseline and " + std::to_string(snapshot->migrations.size()) +
+           " pending migrations");
+  auto migrated = open_new("migrated");
+  if (!migrated.ok()) return migrated.take_error();
+  auto migrated_load = LoadMigratedState(*migrated, *snapshot);
+  if (!migrated_load.ok()) return migrated_load.take_error();
+
+  for (auto* loaded : {&*desired_load, &*migrated_load}) {
+    for (auto& d : *loaded) result.diagnostics.push_back(std::move(d));
+  }
+  if (!result.diagnostics.empty()) {
+    core::SortDiagnostics(result.diagnostics);
+    return result;
+  }
+
+  progress("comparing catalogs");
+  auto desired_catalog = db::Introspect(*desired);
+  if (!desired_catalog.ok()) return desired_catalog.take_error();
+  auto migrated_catalog = db::Introspect(*migrated);
+  if (!migrated_catalog.ok()) return migrated_catalog.take_error();
+  db::CompareOptions compare;
+  compare.column_order = snapshot->config.column_order == config::ColumnOrder::kIgnore
+                             ? db::CompareOptions::ColumnOrder::kIgnore
+                             : db::CompareOptions::ColumnOrder::kStrict;
+  result.differences = db::Compare(*migrated_catalog, *desired_catalog, compare);
+
+  // Point each difference at the object's definition in the desired-state files.
+  std::map<std::string, core::SourceLocation> where;
+  for (const auto& [key, object] : model->objects()) {
+    if (!object.definitions.empty())
+      where.emplace(key.ToString(), object.definitions.front().location);
+  }
+  for (const auto& d : result.differences)
+    result.diagnostics.push_back(DifferenceDiagnostic(d, where));
+  core::SortDiagnostics(result.diagnostics);
+  if (!result.differences.empty()) {
+    result.diagnostics.back().hint =
+        "'pgstate plan -m <name>' writes the migration that closes the difference";
+  }
+  return result;
+}
+
+}  // namespace pgstate::verify
