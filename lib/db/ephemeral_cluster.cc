@@ -566,6 +566,12 @@ EphemeralCluster::~EphemeralCluster() { Stop(); }
 
 void EphemeralCluster::Stop() {
   admin_.reset();
+  if (RunCleanedUp(cleanup_handle_)) {
+    // The exit handler got here first (a cluster destroyed after exit() began).
+    server_.Release();
+    run_dir_.clear();
+    return;
+  }
   if (server_.running()) {
     StopProcess(server_.pid(), SIGQUIT, 10000);
     server_.Release();  // reaped by StopProcess

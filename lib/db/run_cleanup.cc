@@ -217,6 +217,11 @@ void UnregisterRun(int handle) {
   g_slots[handle].state.compare_exchange_strong(expected, kFree);
 }
 
+bool RunCleanedUp(int handle) {
+  if (handle < 0 || handle >= kSlots) return false;
+  return g_slots[handle].state.load() == kClaimed && g_slots[handle].owner.load() == ::getpid();
+}
+
 bool WriteOwnerFile(const std::string& dir) {
   std::string path = dir + "/" + kOwnerFile;
   std::ofstream out(path, std::ios::trunc);

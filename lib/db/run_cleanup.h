@@ -27,6 +27,9 @@ int RegisterRun(const std::string& dir);
 void SetRunProcess(int handle, pid_t pid, int stop_signal);
 /// Forgets a run that its owner cleaned up itself.
 void UnregisterRun(int handle);
+/// True when a signal handler or the exit handler has already stopped and removed the run (its
+/// server's pid may belong to another process by now).
+bool RunCleanedUp(int handle);
 
 /// Stops `pid` with `stop_signal` and waits until it has ended (SIGKILL after `timeout_ms`).
 /// Async-signal-safe. Works for our own children (reaped) and for other processes (polled).

@@ -283,6 +283,38 @@ TEST_F(EphemeralClusterTest, SigintStopsTheServerAndRemovesTheDirectory) {
   ExpectSignalCleansUp(SIGINT);
 }
 
+TEST_F(EphemeralClusterTest, ExitWithoutDestroyingTheClusterStillCleansUp) {
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  pid_t child = ::fork();
+  if (child == 0) {
+    ::close(fds[0]);
+    core::Result<std::unique_ptr<EphemeralCluster>> started = EphemeralCluster::Start();
+    if (!started.ok()) ::_exit(3);
+    EphemeralCluster* leaked = started->release();  // never destroyed
+    std::string report = leaked->run_dir() + "\n" + std::to_string(leaked->server_pid()) + "\n";
+    ssize_t ignored = ::write(fds[1], report.data(), report.size());
+    (void)ignored;
+    std::exit(0);
+  }
+  ::close(fds[1]);
+  std::string report;
+  char buf[4096];
+  for (ssize_t n; (n = ::read(fds[0], buf, sizeof buf)) > 0;) report.append(buf, n);
+  ::close(fds[0]);
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status));
+  ASSERT_EQ(WEXITSTATUS(status), 0);
+  size_t nl = report.find('\n');
+  ASSERT_NE(nl, std::string::npos);
+  std::string run_dir = report.substr(0, nl);
+  pid_t server = static_cast<pid_t>(std::atol(report.c_str() + nl + 1));
+  EXPECT_FALSE(core::ProcessAlive(server));
+  EXPECT_FALSE(Exists(run_dir));
+  EXPECT_EQ(ProcessesInside(run_dir), 0);
+}
+
 TEST_F(EphemeralClusterTest, NextRunCleansUpAfterAKilledRun) {
   ChildCluster c = ForkClusterChild();
   ASSERT_GT(c.server, 0);
