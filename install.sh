@@ -75,8 +75,14 @@ if [ "$mode" = test ]; then
     say "fuzz for ${fuzz_seconds}s: $src/build-fuzz"
     configure "$src/build-fuzz" -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
       -DCMAKE_BUILD_TYPE=RelWithDebInfo -DENABLE_FUZZING=ON -DBUILD_TESTING=ON
-    cmake --build "$src/build-fuzz" -j "$jobs" --target fuzz_targets
-    for f in "$src"/build-fuzz/tests/fuzz/*_fuzzer; do
+    fuzzers=$(sed -n 's/^add_executable(\([a-z_]*_fuzzer\).*/\1/p' "$src/tests/fuzz/CMakeLists.txt")
+    # shellcheck disable=SC2086
+    if ! cmake --build "$src/build-fuzz" -j "$jobs" --target $fuzzers; then
+      say "FUZZ BUILD FAILED: the fuzzers did not run"
+      fuzzers=""
+    fi
+    for name in $fuzzers; do
+      f="$src/build-fuzz/tests/fuzz/$name"
       [ -x "$f" ] || continue
       corpus_dir="$src/build-fuzz/$(basename "$f")-corpus"
       mkdir -p "$corpus_dir"
