@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <mutex>
 #include <utility>
 #include <vector>
 
@@ -60,10 +61,11 @@ class Arena {
   Arena(const Arena&) = delete;
   Arena& operator=(const Arena&) = delete;
   ~Arena() {
-    // Keep the biggest block for the next arena of this thread: parsing file after file
-    // then reuses memory that is already mapped instead of faulting fresh pages in.
+    // Keep the biggest block for the next arena: parsing file after file then reuses memory
+    // that is already mapped instead of faulting fresh pages in.
+    Spare& spare = TheSpare();
+    std::lock_guard<std::mutex> lock(spare.mu);
     for (size_t i = 0; i < blocks_.size(); ++i) {
-      Spare& spare = ThreadSpare();
       if (sizes_[i] > spare.size) {
         spare.block = std::move(blocks_[i]);
         spare.size = sizes_[i];
@@ -75,11 +77,18 @@ class Arena {
     size = (size + 15) & ~size_t{15};
     if (size > left_) {
       size_t block = std::max(size, next_block_);
-      Spare& spare = ThreadSpare();
-      if (spare.block && spare.size >= block) {
-        block = spare.size;
-        blocks_.push_back(std::move(spare.block));
-        spare.size = 0;
+      std::unique_ptr<unsigned char[]> reused;
+      if (blocks_.empty()) {
+        Spare& spare = TheSpare();
+        std::lock_guard<std::mutex> lock(spare.mu);
+        if (spare.block && spare.size >= block) {
+          block = spare.size;
+          reused = std::move(spare.block);
+          spare.size = 0;
+        }
+      }
+      if (reused) {
+        blocks_.push_back(std::move(reused));
       } else {
         // Not value-initialised: zeroing would cost as much as the parse writes into it.
         blocks_.push_back(std::unique_ptr<unsigned char[]>(new unsigned char[block]));
@@ -99,11 +108,12 @@ class Arena {
 
  private:
   struct Spare {
+    std::mutex mu;
     std::unique_ptr<unsigned char[]> block;
     size_t size = 0;
   };
-  static Spare& ThreadSpare() {
-    thread_local Spare spare;
+  static Spare& TheSpare() {
+    static Spare spare;
     return spare;
   }
   static void* AllocThunk(void* self, size_t size) {

@@ -6,6 +6,7 @@
 
 #include "sql/canonical.h"
 #include "sql/keyer.h"
+#include "sql/large_stack.h"
 #include "sql/lexer.h"
 #include "sql/parse_tree.h"
 #include "sql/pg_query_owner.h"
@@ -94,6 +95,12 @@ SourceFile& SourceFile::operator=(SourceFile&& other) noexcept {
 
 SourceFile SourceFile::Parse(std::string path, std::string text, const ParseOptions& options) {
   SourceFile file;
+  RunWithLargeStack([&] { file.ParseInto(std::move(path), std::move(text), options); });
+  return file;
+}
+
+void SourceFile::ParseInto(std::string path, std::string text, const ParseOptions& options) {
+  SourceFile& file = *this;
   file.path_ = std::move(path);
   file.text_ = std::move(text);
   file.lines_ = LineIndex(file.text_);
@@ -272,12 +279,13 @@ SourceFile SourceFile::Parse(std::string path, std::string text, const ParseOpti
     file.statements_.push_back(std::move(st));
   }
   file.tail_ = Span{pos, src.size()};
-  return file;
 }
 
 std::string CanonicalText(const Statement& statement) {
   if (!statement.node) return {};
-  return DeparseNode(statement.node);
+  std::string text;
+  RunWithLargeStack([&] { text = DeparseNode(statement.node); });
+  return text;
 }
 
 }  // namespace pgstate::sql

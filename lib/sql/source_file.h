@@ -138,6 +138,8 @@ class SourceFile {
  public:
   /// Parses `text` (which `path` names in diagnostics). Never fails: syntax errors are in
   /// errors(), one per statement that does not parse, with file:line:col and PostgreSQL's message.
+  /// Runs on a helper thread with a large stack (see large_stack.h); safe to call from
+  /// several threads at once.
   static SourceFile Parse(std::string path, std::string text, const ParseOptions& options = {});
 
   SourceFile(SourceFile&&) noexcept;
@@ -157,6 +159,7 @@ class SourceFile {
  private:
   struct Trees;  // libpg_query results kept alive for Statement::node
   SourceFile();
+  void ParseInto(std::string path, std::string text, const ParseOptions& options);
   std::string path_;
   std::string text_;
   LineIndex lines_;

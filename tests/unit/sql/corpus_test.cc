@@ -19,6 +19,7 @@
 #include "core/file.h"
 #include "sql/parse_tree.h"
 #include "sql/source_file.h"
+#include "test_paths.h"
 
 namespace pgstate::sql {
 namespace {
@@ -110,8 +111,8 @@ void CrossCheckRoutes(const std::string& path, const std::string& text, Totals& 
 }
 
 TEST(CorpusTest, EveryFileParsesPartitionsAndIsKeyed) {
-  const char* dir = std::getenv("PGSTATE_CORPUS_DIR");
-  if (!dir || !fs::is_directory(dir)) GTEST_SKIP() << "no corpus (PGSTATE_CORPUS_DIR)";
+  std::string dir = testing::CorpusDir();
+  if (!fs::is_directory(dir)) GTEST_SKIP() << "no corpus at " << dir << " (PGSTATE_CORPUS_DIR)";
   std::vector<std::string> paths;
   for (const auto& e : fs::recursive_directory_iterator(dir)) {
     if (e.is_regular_file() && e.path().extension() == ".sql") paths.push_back(e.path().string());

@@ -14,6 +14,7 @@
 #include "core/file.h"
 #include "sql/canonical.h"
 #include "sql/source_file.h"
+#include "test_paths.h"
 
 namespace pgstate::sql {
 namespace {
@@ -44,10 +45,7 @@ const char* ClassName(StatementClass c) {
   return "?";
 }
 
-std::string DataDir() {
-  const char* dir = std::getenv("PGSTATE_TEST_DATA");
-  return dir ? std::string(dir) + "/sql" : std::string();
-}
+std::string DataDir() { return testing::TestDataDir() + "/sql"; }
 
 std::vector<std::string> Files(const std::string& dir) {
   std::vector<std::string> out;
@@ -107,7 +105,7 @@ std::string FileName(const std::string& path) { return fs::path(path).filename()
 
 TEST(GoldenTest, OkFilesDescribeTheirStatements) {
   std::vector<std::string> files = Files(DataDir() + "/ok");
-  ASSERT_FALSE(files.empty()) << "no tests/data/sql/ok/*.sql (PGSTATE_TEST_DATA unset?)";
+  ASSERT_FALSE(files.empty()) << "no " << DataDir() << "/ok/*.sql";
   for (const std::string& path : files) {
     auto text = core::ReadFile(path);
     ASSERT_TRUE(text.ok());

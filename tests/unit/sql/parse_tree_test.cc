@@ -13,6 +13,7 @@
 
 #include "core/file.h"
 #include "sql/source_file.h"
+#include "test_paths.h"
 
 namespace pgstate::sql {
 namespace {
@@ -60,9 +61,7 @@ TEST(ParseTreeTest, JsonAndProtobufRoutesAgree) {
       "SELECT a[1], a[-1], a[0:2] FROM t LIMIT 0 OFFSET 0;"
       "SET statement_timeout = 0; SET x = -5;");
   for (const char* dir : {"ok", "real"}) {
-    const char* data = std::getenv("PGSTATE_TEST_DATA");
-    ASSERT_NE(data, nullptr);
-    for (const auto& e : fs::directory_iterator(std::string(data) + "/sql/" + dir)) {
+    for (const auto& e : fs::directory_iterator(testing::TestDataDir() + "/sql/" + dir)) {
       if (e.path().extension() != ".sql") continue;
       auto text = core::ReadFile(e.path().string());
       ASSERT_TRUE(text.ok());

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace pgstate::sql {
@@ -175,6 +176,37 @@ TEST(SyntaxErrorTest, EveryErrorIsReportedAndGoodStatementsKept) {
   EXPECT_EQ(keys, (std::vector<std::string>{"table public.a", "", "table public.c", "",
                                             "table public.d"}));
   EXPECT_EQ(Concat(f), sql);
+}
+
+TEST(SourceFileTest, DeepNestingDoesNotOverflowTheStack) {
+  // 100,000 chained additions nest the tree 100,000 levels deep: more than an 8 MB stack holds
+  // for libpg_query (pg_query_parse alone crashes on it) and for our walks over the tree.
+  std::string sql = "SELECT ";
+  for (int i = 0; i < 100000; ++i) sql += "1+";
+  sql += "1;\nSELECT 2;\n";
+  SourceFile f = SourceFile::Parse("deep.sql", sql);
+  EXPECT_TRUE(f.errors().empty());
+  ASSERT_EQ(f.statements().size(), 2u);
+  EXPECT_NE(f.statements()[0].canonical, 0u);
+  EXPECT_EQ(f.statements()[1].location.ToString(), "deep.sql:2:1");
+}
+
+TEST(SourceFileTest, ParsesFromSeveralThreadsAtOnce) {
+  std::vector<std::thread> threads;
+  std::vector<std::string> keys(4);
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([t, &keys] {
+      for (int i = 0; i < 50; ++i) {
+        SourceFile f =
+            SourceFile::Parse("t.sql", "CREATE TABLE t" + std::to_string(t) + " (a int DEFAULT -" +
+                                           std::to_string(i) + ");");
+        keys[t] = f.statements().at(0).key.ToString();
+      }
+    });
+  }
+  for (std::thread& th : threads) th.join();
+  EXPECT_EQ(keys, (std::vector<std::string>{"table public.t0", "table public.t1", "table public.t2",
+                                            "table public.t3"}));
 }
 
 TEST(SourceFileTest, MoveKeepsLineIndexValid) {
