@@ -167,7 +167,7 @@ class Planner {
     }
     if (auto t = side.triggers.find(key); t != side.triggers.end()) return t->second->inherited;
     if (auto i = side.indexes.find(key); i != side.indexes.end()) {
-      return !i->second->parent.empty();
+      return !i->second->attached_to.empty();
     }
     if (auto c = side.columns.find(key); c != side.columns.end()) {
       return c->second->inherited && InheritanceUnchanged(side.column_table.at(key)->key);
@@ -514,9 +514,19 @@ class Planner {
     } else if (kind == "column") {
       const auto* t = a_.column_table.at(key);
       const auto* c = a_.columns.at(key);
-      Step& s =
-          Add(id, "ALTER TABLE " + t->qualified + " DROP COLUMN IF EXISTS " + QuoteIdent(c->name),
-              true);
+      // ONLY keeps the column in inheritance children that still have it (as their own).
+      bool keep_in_children = false;
+      for (const auto& [k, child] : b_.tables) {
+        if (std::find(child->inherits.begin(), child->inherits.end(), t->qualified) ==
+            child->inherits.end()) {
+          continue;
+        }
+        for (const auto& col : child->columns) keep_in_children |= col.name == c->name;
+      }
+      Step& s = Add(id,
+                    "ALTER TABLE " + std::string(keep_in_children ? "ONLY " : "") + t->qualified +
+                        " DROP COLUMN IF EXISTS " + QuoteIdent(c->name),
+                    true);
       if (c->generated.empty()) {
         Hazard(s, kHazardDataLoss,
                "drops column " + c->name + " of " + t->qualified + " and its data");
@@ -1111,6 +1121,15 @@ class Planner {
     return id;
   }
 
+  // True when `type` (as format_type spells it, maybe with []) is an enum of that catalog.
+  static bool IsEnum(const CatalogIndex& side, std::string type) {
+    if (EndsWith(type, "[]")) type.resize(type.size() - 2);
+    for (const auto& [k, t] : side.types) {
+      if (t->kind == 'e' && t->qualified == type) return true;
+    }
+    return false;
+  }
+
   static bool BinaryCoercible(const std::string& from, const std::string& to) {
     auto varchar_len = [](const std::string& t) -> int {
       if (t == "character varying" || t == "text") return 1 << 30;
@@ -1167,7 +1186,10 @@ class Planner {
     if (type_change) {
       std::string type = y.type + (y.collation.empty() ? "" : " COLLATE " + y.collation);
       std::string cast = QuoteIdent(y.name);
-      if (converted) cast += EndsWith(y.type, "[]") ? "::text[]" : "::text";
+      // Enums have no casts between each other (or from most types): go through text.
+      if (converted || IsEnum(a_, x.type) || IsEnum(b_, y.type)) {
+        cast += EndsWith(y.type, "[]") ? "::text[]" : "::text";
+      }
       Step& s = Add(id, prefix + " TYPE " + type + " USING " + cast + "::" + y.type, true);
       if (converted || !BinaryCoercible(x.type, y.type) || x.collation != y.collation) {
         Hazard(s, kHazardTableRewrite,

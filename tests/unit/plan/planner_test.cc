@@ -199,6 +199,11 @@ TEST_F(PlannerTest, TypesAndDomains) {
          "CREATE TYPE mood AS ENUM ('happy', 'sad');"
          "CREATE TABLE t (m mood DEFAULT 'sad', ms mood[]); CREATE VIEW v AS SELECT m FROM t;"
          "CREATE FUNCTION f(x mood) RETURNS text LANGUAGE sql AS 'SELECT x::text';"});
+  Check({"enum to enum",
+         "CREATE TYPE a AS ENUM ('x', 'y'); CREATE TYPE b AS ENUM ('x', 'y'); CREATE TABLE t (c "
+         "a);",
+         "CREATE TYPE a AS ENUM ('x', 'y'); CREATE TYPE b AS ENUM ('x', 'y'); CREATE TABLE t (c "
+         "b);"});
   Check({"composite and range", "CREATE TYPE pair AS (a int, b text);",
          "CREATE TYPE pair AS (a bigint, b text, c date); CREATE TYPE span AS RANGE (subtype = "
          "float8);"});
@@ -249,6 +254,8 @@ TEST_F(PlannerTest, PartitionsAndInheritance) {
          "at date);",
          "CREATE TABLE e (id int, at date) PARTITION BY RANGE (at); CREATE TABLE e_2024 "
          "PARTITION OF e FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');"});
+  Check({"column kept by a child", "CREATE TABLE p (a int, e int); CREATE TABLE c () INHERITS (p);",
+         "CREATE TABLE p (a int); CREATE TABLE c (e int) INHERITS (p);"});
   Check({"inheritance", "CREATE TABLE p (a int); CREATE TABLE c (b int);",
          "CREATE TABLE p (a int); CREATE TABLE c (b int) INHERITS (p);"});
 }
