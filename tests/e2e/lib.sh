@@ -72,10 +72,14 @@ start_postgres() {
     chown "$pg_user" "$PG_HOST"
     pg_run_as="runuser -u $pg_user --"
   fi
+  trap '$pg_run_as "$PG_BIN/pg_ctl" -D "$PG_HOST/data" -m immediate stop >/dev/null 2>&1; rm -rf "$PG_HOST" "$E2E_TMP"' EXIT
+  # A signal (a timeout, Ctrl-C) exits through the EXIT trap too, so no server is left behind.
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+  trap 'exit 129' HUP
   $pg_run_as "$PG_BIN/initdb" -D "$PG_HOST/data" -A trust -U postgres >/dev/null
   $pg_run_as "$PG_BIN/pg_ctl" -D "$PG_HOST/data" -w -l "$PG_HOST/log" \
     -o "-c listen_addresses= -k $PG_HOST -c fsync=off" start >/dev/null
-  trap '$pg_run_as "$PG_BIN/pg_ctl" -D "$PG_HOST/data" -m immediate stop >/dev/null 2>&1; rm -rf "$PG_HOST" "$E2E_TMP"' EXIT
 }
 
 # pg_url DB: a libpq connection string for database DB on the server start_postgres started.
