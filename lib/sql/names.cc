@@ -7,7 +7,7 @@ namespace pgstate::sql {
 
 namespace {
 
-// Generated from PostgreSQL 15's postgres.bki (pg_type rows in pg_catalog), sorted.
+// The pg_type rows of pg_catalog in PostgreSQL 15's postgres.bki, sorted bytewise.
 constexpr std::string_view kBuiltinTypes[] = {
     "aclitem",
     "any",
