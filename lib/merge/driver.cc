@@ -76,9 +76,7 @@ DriverOutcome RunMergeDriver(const MergeDriverOptions& options) {
   merge.text.ancestor_label = ResolveLabel(options.ancestor_label, options.base_file, "base");
   merge.text.ours_label = ResolveLabel(options.ours_label, options.ours_file, "HEAD");
   merge.text.theirs_label =
-      options.theirs_label
-          ? ResolveLabel(options.theirs_label, options.theirs_file, GuessTheirsLabel())
-          : options.theirs_file;
+      ResolveLabel(options.theirs_label, options.theirs_file, GuessTheirsLabel());
   const char* mode = std::getenv("PGSTATE_MERGE");
   merge.text_only = mode != nullptr && std::strcmp(mode, "text") == 0;
 

@@ -128,7 +128,10 @@ std::vector<Unit> ElementUnits(const StatementRef& ref) {
     u.meaning = e.canonical != 0 ? e.canonical : HashBytes(CollapseWhitespace(text));
     u.bytes = HashBytes(text);
     if (rows) {
-      u.id = "r " + Hex(u.meaning);
+      // Constants: the text is the identity, the same whether parsed or only lexed.
+      std::string row = CollapseWhitespace(text);
+      u.meaning = HashBytes(row);
+      u.id = "r " + row;
     } else if (!e.key.empty()) {
       u.id = "k " + e.key.ToString();
     } else {

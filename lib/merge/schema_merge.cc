@@ -83,6 +83,8 @@ bool IsRestrictLine(std::string_view t) {
   return t.rfind("\\restrict", 0) == 0 || t.rfind("\\unrestrict", 0) == 0;
 }
 
+std::string InsertTarget(std::string_view text, const sql::Statement& s);
+
 Unit MakeUnit(const Item& item) {
   Unit u;
   u.bytes = HashBytes(item.chunk);
@@ -101,10 +103,14 @@ Unit MakeUnit(const Item& item) {
   u.meaning = s.canonical != 0 ? s.canonical : HashBytes(CollapseWhitespace(text));
   u.repeatable = s.key.empty() || s.cls == sql::StatementClass::kSetting ||
                  s.cls == sql::StatementClass::kTransaction;
-  if (!s.key.empty()) {
+  if (s.elements_are_rows && s.elements.size() > 1) {
+    // The list of rows of one table, however the table is qualified or quoted, and whether
+    // the lexer alone (RecognizeRowsInsert) or the parser described it.
+    u.id = "rows " + InsertTarget(item.file_text, s);
+  } else if (!s.key.empty()) {
     u.id = "k " + s.key.ToString();
     // One INSERT per schema_migrations row (older Rails): each row is its own item.
-    if (s.elements_are_rows && s.elements.size() <= 1) u.id += " " + Hex(u.meaning);
+    if (s.elements_are_rows) u.id += " " + Hex(u.meaning);
   } else if (s.cls == sql::StatementClass::kMetaCommand && IsRestrictLine(text)) {
     // pg_dump's random \restrict key: any side's will do.
     u.id = text.rfind("\\restrict", 0) == 0 ? "m restrict" : "m unrestrict";

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <string>
 #include <string_view>
 
@@ -45,14 +46,18 @@ inline MergeOptions TestOptions(git::ConflictStyle style = git::ConflictStyle::k
   return o;
 }
 
+/// tests/data: $PGSTATE_TEST_DATA, else the directory next to this source file.
 inline std::string DataDir() {
-  const char* d = std::getenv("PGSTATE_TEST_DATA");
-  return d ? d : "";
+  if (const char* d = std::getenv("PGSTATE_TEST_DATA"); d && *d) return d;
+  return (std::filesystem::path(__FILE__).parent_path() / ".." / ".." / "data").string();
 }
 
+/// The shared corpus: $PGSTATE_CORPUS_DIR, else ../shared/corpus beside the source tree.
 inline std::string CorpusDir() {
-  const char* d = std::getenv("PGSTATE_CORPUS_DIR");
-  return d ? d : "";
+  if (const char* d = std::getenv("PGSTATE_CORPUS_DIR"); d && *d) return d;
+  return (std::filesystem::path(__FILE__).parent_path() / ".." / ".." / ".." / ".." / "shared" /
+          "corpus")
+      .string();
 }
 
 inline std::string ReadOrEmpty(const std::string& path) {
