@@ -22,7 +22,8 @@ int main(int argc, char** argv) {
   }
   app.footer(
       "examples:\n  pgstate migrate --url postgresql://deploy@db/app --env prod\n"
-      "  pgstate migrate status --url postgresql:///app_dev");
+      "  pgstate migrate status --url postgresql:///app_dev\n"
+      "'status' exits 1 when a migration is pending, edited since applied, or missing");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
