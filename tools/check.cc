@@ -7,13 +7,14 @@
 #include "cli.h"
 #include "git/libgit2.h"
 #include "lint/check.h"
+#include "lint/rules.h"
 #include "report/diagnostics_report.h"
 
 int main(int argc, char** argv) {
   using namespace pgstate;
   CLI::App app{
       "Parse and lint schema files, the baseline and migrations: syntax errors at "
-      "file:line:col, desired-state rules, migration hazards (rule ids: see README)",
+      "file:line:col, desired-state rules, migration hazards",
       "pgstate-check"};
   lint::CheckOptions options;
   std::string format_name = "human";
@@ -23,6 +24,7 @@ int main(int argc, char** argv) {
   app.add_flag("--staged", options.staged, "check what is staged in the git index");
   app.add_option("--format", format_name, "human, json, github or sarif")
       ->check(CLI::IsMember({"human", "json", "github", "sarif"}));
+  app.footer(lint::RulesHelp());
   tools::AddVersion(app);
   try {
     app.parse(argc, argv);

@@ -7,10 +7,10 @@
 #include <algorithm>
 #include <climits>
 #include <cstdlib>
+#include <functional>
 
 #include "config/config.h"
 #include "core/file.h"
-#include "git/diff.h"
 #include "git/repository.h"
 #include "git/snapshot.h"
 #include "lint/lint.h"
@@ -128,6 +128,45 @@ core::Result<LintOptions> OptionsFor(const config::Config& config) {
   return options;
 }
 
+// True when the index differs from HEAD in any of `paths` (git pathspecs) whose path also
+// satisfies `wanted`. Compares object ids only: no content is read.
+core::Result<bool> StagedChanges(git_repository* repo, const std::vector<std::string>& paths,
+                                 const std::function<bool(std::string_view)>& wanted) {
+  git::Tree head;
+  if (!git::IsHeadUnborn(repo)) {
+    auto tree = git::ResolveTree(repo, "HEAD");
+    if (!tree.ok()) return tree.take_error();
+    head = std::move(*tree);
+  }
+  git_index* raw_index = nullptr;
+  if (auto st = git::Check(git_repository_index(&raw_index, repo), "cannot read the index");
+      !st.ok()) {
+    return st.take_error();
+  }
+  git::Index index(raw_index);
+  std::vector<char*> specs;
+  for (const std::string& p : paths) specs.push_back(const_cast<char*>(p.c_str()));
+  git_diff_options options = GIT_DIFF_OPTIONS_INIT;
+  options.pathspec.strings = specs.data();
+  options.pathspec.count = specs.size();
+  git_diff* raw_diff = nullptr;
+  if (auto st =
+          git::Check(git_diff_tree_to_index(&raw_diff, repo, head.get(), index.get(), &options),
+                     "cannot compare the index with HEAD");
+      !st.ok()) {
+    return st.take_error();
+  }
+  git::Diff diff(raw_diff);
+  for (size_t i = 0; i < git_diff_num_deltas(diff.get()); ++i) {
+    const git_diff_delta* d = git_diff_get_delta(diff.get(), i);
+    if ((d->new_file.path != nullptr && wanted(d->new_file.path)) ||
+        (d->old_file.path != nullptr && wanted(d->old_file.path))) {
+      return true;
+    }
+  }
+  return false;
+}
+
 // Outside a repository: the named files, as they are on disk.
 core::Result<CheckResult> CheckPlainFiles(const std::string& cwd,
                                           const std::vector<std::string>& paths) {
@@ -222,23 +261,17 @@ core::Result<CheckResult> RunCheck(const CheckOptions& options) {
   auto tracked = [&](std::string_view path) { return config->IsTrackedPath(path); };
   CheckResult result;
   if (options.staged) {
-    git::DiffOptions diff_options;
-    diff_options.pathspec = {config->schema_dir, config->baseline, config->migrations_dir,
-                             config::kConfigFileName};
-    diff_options.predicate = [&](std::string_view path) {
-      return tracked(path) || path == config::kConfigFileName;
-    };
-    diff_options.detect_renames = false;
-    auto changes =
-        git::DiffFiles(r, git::Source::Revision("HEAD"), git::Source::IndexOnly(), diff_options);
-    if (!changes.ok()) return changes.take_error();
-    bool scoped_change = scopes.empty();
-    for (const git::FileDiff& d : *changes) {
-      for (const std::string& s : scopes) {
-        scoped_change = scoped_change || UnderPath(d.new_path, s) || UnderPath(d.old_path, s);
-      }
-    }
-    if (changes->empty() || !scoped_change) {
+    // Nothing to do when no schema, baseline, migration or .pgstate file is staged (in scope).
+    auto changed = StagedChanges(
+        r, {config->schema_dir, config->baseline, config->migrations_dir, config::kConfigFileName},
+        [&](std::string_view path) {
+          bool relevant = tracked(path) || path == config::kConfigFileName;
+          bool scoped = scopes.empty() || path == config::kConfigFileName;
+          for (const std::string& s : scopes) scoped = scoped || UnderPath(path, s);
+          return relevant && scoped;
+        });
+    if (!changed.ok()) return changed.take_error();
+    if (!*changed) {
       result.nothing_staged = true;
       return result;
     }

@@ -173,11 +173,11 @@ void LintDuplicates(const schema::Model& model, Reporter& reporter) {
     const schema::Definition* at = &dup.second;
     const schema::Definition* other = &dup.first;
     std::string message =
-        Phrase(dup.key) + " is defined twice; first at " + dup.first.location.ToString();
+        Phrase(dup.key) + " is defined twice; first at " + model.LocationOf(dup.first).ToString();
     // Report where the user is looking when only the first definition is in scope.
-    if (!reporter.Wants("duplicate-object", dup.second.location.file)) {
+    if (!reporter.Wants("duplicate-object", model.file_of(dup.second.statement).path())) {
       std::swap(at, other);
-      message = Phrase(dup.key) + " is defined again at " + dup.second.location.ToString();
+      message = Phrase(dup.key) + " is defined again at " + model.LocationOf(dup.second).ToString();
     }
     const sql::SourceFile& file = model.file_of(at->statement);
     const Statement& s = model.statement(at->statement);
@@ -186,7 +186,7 @@ void LintDuplicates(const schema::Model& model, Reporter& reporter) {
     core::Diagnostic* d = reporter.AtStatement(
         file, s, "duplicate-object", message,
         "keep one definition (objects are identified by kind and name)", offset);
-    if (d != nullptr) d->related.push_back(other->location);
+    if (d != nullptr) d->related.push_back(model.LocationOf(*other));
   }
 }
 

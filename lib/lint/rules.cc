@@ -1,5 +1,7 @@
 #include "lint/rules.h"
 
+#include <algorithm>
+
 namespace pgstate::lint {
 
 const std::vector<Rule>& Rules() {
@@ -51,6 +53,21 @@ const Rule* FindRule(std::string_view id) {
     if (id == r.id) return &r;
   }
   return nullptr;
+}
+
+std::string RulesHelp() {
+  size_t width = 0;
+  for (const Rule& r : Rules()) width = std::max(width, std::string_view(r.id).size());
+  std::string out =
+      "rules (silence one statement with '-- pgstate:allow <rule>', a repository with "
+      "check.disable):\n";
+  for (const Rule& r : Rules()) {
+    std::string id = r.id;
+    out += "  " + id + std::string(width + 2 - id.size(), ' ');
+    out += r.severity == core::Severity::kError ? "error    " : "warning  ";
+    out += std::string(r.summary) + "\n";
+  }
+  return out;
 }
 
 }  // namespace pgstate::lint

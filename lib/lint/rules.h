@@ -44,6 +44,7 @@
 // "Existing table" means one not created earlier in the same migration. Migration hazards are
 // only looked for above a `-- pgstate:down` line.
 
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -65,5 +66,9 @@ const std::vector<Rule>& Rules();
 
 /// The rule with this id; nullptr when there is none.
 const Rule* FindRule(std::string_view id);
+
+/// "rules:\n  syntax  error  a statement PostgreSQL's parser rejects\n…": every rule, one line
+/// each, for `pgstate check --help`.
+std::string RulesHelp();
 
 }  // namespace pgstate::lint

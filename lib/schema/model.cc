@@ -1,6 +1,7 @@
 #include "schema/model.h"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <deque>
 #include <functional>
@@ -62,17 +63,34 @@ bool IsSharedKind(std::string_view kind) {
          starts("default privileges");
 }
 
-// Alternative kinds a reference of `kind` is satisfied by, besides `kind` itself.
-std::vector<std::string> Family(std::string_view kind) {
-  if (IsRelationKind(kind)) return RelationKinds();
-  if (kind == "type") {
-    std::vector<std::string> f = {"type", "domain"};
-    for (const auto& r : RelationKinds()) f.push_back(r);
-    return f;
+// Alternative kinds a reference of `kind` is satisfied by, `kind` itself included; a small
+// value, so resolving a reference allocates nothing.
+struct Kinds {
+  std::array<std::string_view, 10> items;
+  size_t size = 0;
+  void Add(std::string_view k) { items[size++] = k; }
+  const std::string_view* begin() const { return items.data(); }
+  const std::string_view* end() const { return items.data() + size; }
+  bool Has(std::string_view k) const { return std::find(begin(), end(), k) != end(); }
+};
+
+Kinds Family(std::string_view kind) {
+  Kinds f;
+  if (IsRelationKind(kind)) {
+    for (const auto& r : RelationKinds()) f.Add(r);
+  } else if (kind == "type") {
+    f.Add("type");
+    f.Add("domain");
+    for (const auto& r : RelationKinds()) f.Add(r);
+  } else if (kind == "domain") {
+    f.Add("domain");
+    f.Add("type");
+  } else if (IsRoutineKind(kind)) {
+    for (std::string_view k : {"function", "procedure", "aggregate", "routine"}) f.Add(k);
+  } else {
+    f.Add(kind);
   }
-  if (kind == "domain") return {"domain", "type"};
-  if (IsRoutineKind(kind)) return {"function", "procedure", "aggregate", "routine"};
-  return {std::string(kind)};
+  return f;
 }
 
 std::string BaseName(std::string_view routine_name) {
@@ -345,6 +363,14 @@ core::SourceLocation Model::LocationOf(StatementId id) const {
   return loc;
 }
 
+core::SourceLocation Model::LocationOf(const Definition& definition) const {
+  if (definition.element < 0) return LocationOf(definition.statement);
+  const sql::SourceFile& file = file_of(definition.statement);
+  const sql::Element& e =
+      statement(definition.statement).elements[static_cast<size_t>(definition.element)];
+  return file.lines().Locate(e.span.begin, file.path());
+}
+
 std::string Model::Describe(StatementId id) const {
   const Statement& s = statement(id);
   if (!s.key.empty()) return s.key.ToString();
@@ -353,6 +379,12 @@ std::string Model::Describe(StatementId id) const {
 
 const Object* Model::Find(const ObjectKey& key) const {
   auto it = objects_.find(key);
+  return it == objects_.end() ? nullptr : &it->second;
+}
+
+const Object* Model::Find(std::string_view kind, std::string_view schema,
+                          std::string_view name) const {
+  auto it = objects_.find(KeyLess::View{kind, schema, name});
   return it == objects_.end() ? nullptr : &it->second;
 }
 
@@ -370,11 +402,14 @@ void Model::Index() {
       if (n != nullptr && n->node_case == PG_QUERY__NODE__NODE_CREATE_EXTENSION_STMT) {
         extension_statements_.push_back(id);
       }
-      for (const DefinedKey& defined : DefinedKeys(s)) {
+      std::vector<DefinedKey> defined_keys = DefinedKeys(s);
+      defines_.push_back(!defined_keys.empty());
+      for (const DefinedKey& defined : defined_keys) {
         const ObjectKey& key = defined.key;
         if (IsSharedKind(key.kind)) continue;
-        Object& o = objects_[key];
-        o.key = key;
+        auto [it, added] = objects_.try_emplace(key);
+        Object& o = it->second;
+        if (added) o.key = key;
         // A key both named by the statement and one of its elements is defined once.
         bool as_element = std::any_of(s.elements.begin(), s.elements.end(),
                                       [&](const sql::Element& e) { return e.key == key; });
@@ -387,8 +422,9 @@ void Model::Index() {
         }
         // Columns and constraints are objects; enum labels, rows and LIKE clauses are not.
         if (el.key.kind != "column" && el.key.kind != "constraint") continue;
-        Object& o = objects_[el.key];
-        o.key = el.key;
+        auto [it, added] = objects_.try_emplace(el.key);
+        Object& o = it->second;
+        if (added) o.key = el.key;
         bool generated =
             el.key.kind == "constraint" && IsUnnamedConstraintElement(files_[f].TextOf(el.span));
         o.definitions.push_back({id, static_cast<int>(e),
@@ -445,7 +481,7 @@ bool Model::ImplicitlyProvided(const ObjectKey& key, std::vector<StatementId>* t
   }
   // The index behind a PRIMARY KEY, UNIQUE or EXCLUDE constraint has the constraint's name.
   if (key.kind == "index") {
-    for (auto it = objects_.lower_bound(ObjectKey{"constraint", key.schema, ""});
+    for (auto it = objects_.lower_bound(KeyLess::View{"constraint", key.schema, ""});
          it != objects_.end() && it->first.kind == "constraint" && it->first.schema == key.schema;
          ++it) {
       const std::string& n = it->first.name;
@@ -473,7 +509,7 @@ bool Model::ImplicitlyProvided(const ObjectKey& key, std::vector<StatementId>* t
     if (dot != std::string::npos) {
       std::string relation = key.name.substr(0, dot);
       for (const std::string& kind : RelationKinds()) {
-        const Object* o = Find(ObjectKey{kind, key.schema, relation});
+        const Object* o = Find(kind, key.schema, relation);
         if (o == nullptr) continue;
         for (const Definition& d : o->definitions) {
           if (!ListsAllColumns(statement(d.statement))) {
@@ -490,44 +526,51 @@ bool Model::ImplicitlyProvided(const ObjectKey& key, std::vector<StatementId>* t
 Provider Model::ResolveInto(const ObjectKey& reference, StatementId from,
                             std::vector<StatementId>* targets) const {
   // An array type exists when its element type does.
-  ObjectKey key = reference;
-  while ((key.kind == "type" || key.kind == "domain") && key.name.size() > 2 &&
-         key.name.compare(key.name.size() - 2, 2, "[]") == 0) {
-    key.name.resize(key.name.size() - 2);
+  ObjectKey element;
+  const ObjectKey* k = &reference;
+  auto is_array = [](const ObjectKey& x) {
+    return (x.kind == "type" || x.kind == "domain") && x.name.size() > 2 &&
+           x.name.compare(x.name.size() - 2, 2, "[]") == 0;
+  };
+  if (is_array(reference)) {
+    element = reference;
+    while (is_array(element)) element.name.resize(element.name.size() - 2);
+    k = &element;
   }
+  const ObjectKey& key = *k;
   auto add = [&](const Object& o) {
     for (const Definition& d : o.definitions) {
       if (d.statement != from) targets->push_back(d.statement);
     }
   };
+  const Kinds family = Family(key.kind);
+  auto defined_in = [&](std::string_view schema) {
+    for (std::string_view kind : family) {
+      if (const Object* o = Find(kind, schema, key.name)) {
+        add(*o);
+        return true;
+      }
+    }
+    if (!IsRoutineKind(key.kind)) return false;
+    // Argument types may be spelled differently (int vs integer): match overloads by name.
+    std::string base = BaseName(key.name);
+    bool found = false;
+    for (std::string_view kind : family) {
+      for (auto it = objects_.lower_bound(KeyLess::View{kind, schema, base});
+           it != objects_.end() && it->first.kind == kind && it->first.schema == schema &&
+           BaseName(it->first.name) == base;
+           ++it) {
+        add(it->second);
+        found = true;
+      }
+    }
+    return found;
+  };
+  if (defined_in(key.schema)) return Provider::kModel;
   // An unqualified name may live in any schema of the search path.
-  std::vector<std::string> schemas = {key.schema};
   if (Contains(options_.search_path, key.schema)) {
     for (const std::string& s : options_.search_path) {
-      if (s != key.schema) schemas.push_back(s);
-    }
-  }
-  for (const std::string& schema : schemas) {
-    for (const std::string& kind : Family(key.kind)) {
-      if (const Object* o = Find(ObjectKey{kind, schema, key.name})) {
-        add(*o);
-        return Provider::kModel;
-      }
-    }
-    if (IsRoutineKind(key.kind)) {
-      // Argument types may be spelled differently (int vs integer): match overloads by name.
-      std::string base = BaseName(key.name);
-      bool found = false;
-      for (const std::string& kind : Family(key.kind)) {
-        for (auto it = objects_.lower_bound(ObjectKey{kind, schema, base});
-             it != objects_.end() && it->first.kind == kind && it->first.schema == schema &&
-             BaseName(it->first.name) == base;
-             ++it) {
-          add(it->second);
-          found = true;
-        }
-      }
-      if (found) return Provider::kModel;
+      if (s != key.schema && defined_in(s)) return Provider::kModel;
     }
   }
   if (ImplicitlyProvided(key, targets)) {
@@ -535,13 +578,12 @@ Provider Model::ResolveInto(const ObjectKey& reference, StatementId from,
     return Provider::kImplicit;
   }
   if (IsBuiltin(key, options_.search_path)) return Provider::kBuiltin;
-  std::vector<std::string> family = Family(key.kind);
   for (const ObjectKey& e : options_.external_objects) {
     if (e.kind == "schema" &&
         (e.name == key.schema || (key.kind == "schema" && e.name == key.name))) {
       return Provider::kExternal;
     }
-    if (Contains(family, e.kind) && e.schema == key.schema &&
+    if (family.Has(e.kind) && e.schema == key.schema &&
         (e.name == key.name ||
          (IsRoutineKind(key.kind) && BaseName(e.name) == BaseName(key.name)))) {
       return Provider::kExternal;
@@ -559,10 +601,21 @@ Provider Model::Resolve(const ObjectKey& key) const {
 void Model::ResolveReferences() {
   for (StatementId id : node_ids_) {
     const Statement& s = statement(id);
-    std::vector<ObjectKey> refs = s.references;
-    // An object needs its schema; CREATE EXTENSION … SCHEMA s needs s.
+    auto resolve = [&](const ObjectKey& ref) {
+      if (ref.empty() || ref == s.key) return;
+      Reference r;
+      r.from = id;
+      r.key = ref;
+      r.provider = ResolveInto(ref, id, &r.targets);
+      std::sort(r.targets.begin(), r.targets.end());
+      r.targets.erase(std::unique(r.targets.begin(), r.targets.end()), r.targets.end());
+      references_.push_back(std::move(r));
+    };
+    for (const ObjectKey& ref : s.references) resolve(ref);
+    // An object needs its schema; CREATE EXTENSION … SCHEMA s needs s. (public and the
+    // catalog schemas always exist.)
     std::string schema;
-    if (!DefinedKeys(s).empty()) schema = s.key.schema;
+    if (defines_[Node(id)]) schema = s.key.schema;
     const PgQuery__Node* n = NodeOf(s);
     if (n != nullptr && n->node_case == PG_QUERY__NODE__NODE_CREATE_EXTENSION_STMT) {
       const PgQuery__CreateExtensionStmt* e = n->create_extension_stmt;
@@ -574,19 +627,10 @@ void Model::ResolveReferences() {
         }
       }
     }
+    if (schema.empty() || IsBuiltinSchema(schema)) continue;
     ObjectKey schema_key{"schema", "", schema};
-    if (!schema.empty() && std::find(refs.begin(), refs.end(), schema_key) == refs.end()) {
-      refs.push_back(schema_key);
-    }
-    for (const ObjectKey& ref : refs) {
-      if (ref.empty() || ref == s.key) continue;
-      Reference r;
-      r.from = id;
-      r.key = ref;
-      r.provider = ResolveInto(ref, id, &r.targets);
-      std::sort(r.targets.begin(), r.targets.end());
-      r.targets.erase(std::unique(r.targets.begin(), r.targets.end()), r.targets.end());
-      references_.push_back(std::move(r));
+    if (std::find(s.references.begin(), s.references.end(), schema_key) == s.references.end()) {
+      resolve(schema_key);
     }
   }
 }
@@ -613,7 +657,7 @@ void Model::BuildGraph() {
   auto relation_definers = [&](const std::string& schema, const std::string& name) {
     std::vector<StatementId> out;
     for (const std::string& kind : RelationKinds()) {
-      if (const Object* o = Find(ObjectKey{kind, schema, name})) {
+      if (const Object* o = Find(kind, schema, name)) {
         for (const Definition& d : o->definitions) out.push_back(d.statement);
       }
     }
@@ -655,6 +699,61 @@ void Model::BuildGraph() {
   for (const Reference& r : references_) {
     for (StatementId t : r.targets) depend(r.from, t);
   }
+  // Functions called in defaults, checks, index expressions, views and policies: not references
+  // the parser reports (a call does not say which overload), but the function must exist first.
+  // Only statements whose text names one of the files' functions are walked: the walk is the
+  // costly part, and most statements call no user function.
+  std::vector<std::string> function_names;
+  for (const char* kind : {"function", "aggregate"}) {
+    for (auto it = objects_.lower_bound(KeyLess::View{kind, "", ""});
+         it != objects_.end() && it->first.kind == kind; ++it) {
+      std::string base = BaseName(it->first.name);
+      if (!base.empty() && !Contains(function_names, base)) function_names.push_back(base);
+    }
+  }
+  // Statement texts are searched lower-cased (names are stored folded), one copy per file.
+  std::vector<std::string> lowered(function_names.empty() ? 0 : files_.size());
+  for (size_t f = 0; f < lowered.size(); ++f) {
+    lowered[f] = files_[f].text();
+    for (char& c : lowered[f]) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + ('a' - 'A')) : c;
+  }
+  auto names_a_function = [&](StatementId id) {
+    std::string_view text = statement(id).text.In(lowered[id.file]);
+    for (const std::string& name : function_names) {
+      for (size_t at = text.find(name); at != std::string_view::npos;
+           at = text.find(name, at + 1)) {
+        size_t after = text.find_first_not_of(" \t\r\n\"", at + name.size());
+        if (after != std::string_view::npos && text[after] == '(') return true;
+      }
+    }
+    return false;
+  };
+  if (!function_names.empty()) {
+    for (StatementId id : node_ids_) {
+      if (!loadable_[Node(id)]) continue;
+      const PgQuery__Node* node = NodeOf(statement(id));
+      if (node == nullptr || node->node_case == PG_QUERY__NODE__NODE_CREATE_FUNCTION_STMT) continue;
+      if (!names_a_function(id)) continue;
+      tree::ForEachNode(node, [&](const PgQuery__Node* n) {
+        if (n->node_case != PG_QUERY__NODE__NODE_FUNC_CALL) return;
+        const PgQuery__FuncCall* call = n->func_call;
+        std::string name(tree::LastName(call->funcname, call->n_funcname));
+        std::string schema(tree::SchemaOfName(call->funcname, call->n_funcname));
+        std::vector<std::string> schemas =
+            schema.empty() ? options_.search_path : std::vector<std::string>{schema};
+        for (const std::string& in : schemas) {
+          for (const char* kind : {"function", "aggregate"}) {
+            for (auto it = objects_.lower_bound(KeyLess::View{kind, in, name + "("});
+                 it != objects_.end() && it->first.kind == kind && it->first.schema == in &&
+                 BaseName(it->first.name) == name;
+                 ++it) {
+              for (const Definition& d : it->second.definitions) depend(id, d.statement);
+            }
+          }
+        }
+      });
+    }
+  }
   for (const auto& [id, rel] : foreign_keys) {
     auto it = key_providers.find({rel.schema, rel.name});
     if (it == key_providers.end()) continue;
@@ -663,9 +762,8 @@ void Model::BuildGraph() {
   for (StatementId id : node_ids_) {
     const Statement& s = statement(id);
     if (s.key.empty()) continue;
-    std::vector<ObjectKey> keys = {s.key};
-    keys.insert(keys.end(), s.extra_keys.begin(), s.extra_keys.end());
-    for (const ObjectKey& key : keys) {
+    for (size_t k = 0; k <= s.extra_keys.size(); ++k) {
+      const ObjectKey& key = k == 0 ? s.key : s.extra_keys[k - 1];
       // A statement that changes an object comes after the object's definition; a second
       // definition after the first.
       if (const Object* o = Find(key)) {

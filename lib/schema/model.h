@@ -69,10 +69,27 @@ struct StatementId {
 struct Definition {
   StatementId statement;
   int element = -1;  ///< index into Statement::elements, or -1 for the statement itself
-  core::SourceLocation location;
+  core::SourceLocation location;  ///< where it begins (Model::LocationOf(definition))
   /// The statement gave no name (an unnamed constraint or index): the key holds the name
   /// PostgreSQL would generate, and on a clash PostgreSQL picks another, so it is no duplicate.
   bool generated_name = false;
+};
+
+/// Orders ObjectKeys as ObjectKey::operator< does, and lets lookups use string views.
+struct KeyLess {
+  using is_transparent = void;
+  struct View {
+    std::string_view kind, schema, name;
+  };
+  static View Of(const sql::ObjectKey& k) { return {k.kind, k.schema, k.name}; }
+  static View Of(const View& v) { return v; }
+  template <typename A, typename B>
+  bool operator()(const A& a, const B& b) const {
+    View x = Of(a), y = Of(b);
+    if (x.kind != y.kind) return x.kind < y.kind;
+    if (x.schema != y.schema) return x.schema < y.schema;
+    return x.name < y.name;
+  }
 };
 
 struct Object {
@@ -143,11 +160,13 @@ class Model {
   const sql::SourceFile& file_of(StatementId id) const { return files_[id.file]; }
   /// Where statement `id` begins.
   core::SourceLocation LocationOf(StatementId id) const;
+  /// Where a definition begins: its element, or its statement.
+  core::SourceLocation LocationOf(const Definition& definition) const;
   /// "table public.users", or "statement at db/schema/a.sql:3:1" for an unkeyed statement.
   std::string Describe(StatementId id) const;
 
   /// All defined objects, ordered by key.
-  const std::map<sql::ObjectKey, Object>& objects() const { return objects_; }
+  const std::map<sql::ObjectKey, Object, KeyLess>& objects() const { return objects_; }
   /// The object with exactly this key; nullptr if the files do not define it.
   const Object* Find(const sql::ObjectKey& key) const;
   /// True when some CREATE EXTENSION statement is in the files.
@@ -182,16 +201,18 @@ class Model {
   Provider ResolveInto(const sql::ObjectKey& key, StatementId from,
                        std::vector<StatementId>* targets) const;
   bool ImplicitlyProvided(const sql::ObjectKey& key, std::vector<StatementId>* targets) const;
+  const Object* Find(std::string_view kind, std::string_view schema, std::string_view name) const;
 
   std::vector<sql::SourceFile> files_;
   ModelOptions options_;
-  std::map<sql::ObjectKey, Object> objects_;
+  std::map<sql::ObjectKey, Object, KeyLess> objects_;
   std::vector<Duplicate> duplicates_;
   std::vector<Reference> references_;
   std::vector<StatementId> extension_statements_;
   std::vector<uint32_t> file_base_;    // node number of each file's first statement
   std::vector<StatementId> node_ids_;  // node number -> statement
   std::vector<bool> loadable_;
+  std::vector<bool> defines_;                           // per node: the statement defines some key
   std::vector<std::vector<StatementId>> dependencies_;  // per node, sorted, unique
   std::vector<StatementId> load_order_;
   std::vector<Cycle> cycles_;

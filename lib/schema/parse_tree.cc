@@ -4,14 +4,6 @@
 
 namespace pgstate::schema::tree {
 
-const PgQuery__Node* Unwrap(const PgQuery__Node* node) {
-  while (node != nullptr && node->node_case == PG_QUERY__NODE__NODE_RAW_STMT &&
-         node->raw_stmt != nullptr) {
-    node = node->raw_stmt->stmt;
-  }
-  return node;
-}
-
 std::string_view Str(const PgQuery__Node* node) {
   if (node == nullptr || node->node_case != PG_QUERY__NODE__NODE_STRING ||
       node->string == nullptr || node->string->sval == nullptr) {

@@ -17,7 +17,13 @@
 namespace pgstate::schema::tree {
 
 /// The statement inside a RawStmt (or the node itself when it is not one).
-const PgQuery__Node* Unwrap(const PgQuery__Node* node);
+inline const PgQuery__Node* Unwrap(const PgQuery__Node* node) {
+  while (node != nullptr && node->node_case == PG_QUERY__NODE__NODE_RAW_STMT &&
+         node->raw_stmt != nullptr) {
+    node = node->raw_stmt->stmt;
+  }
+  return node;
+}
 
 /// The text of a String node; "" for anything else.
 std::string_view Str(const PgQuery__Node* node);

@@ -1,10 +1,16 @@
 #!/usr/bin/env bash
-# pgstate-check on the largest real schema file of the corpus against a bare pg_query_parse of
-# the same file, in the same run. Both are whole processes (tests/bench/check_bare_parse.c is
-# the baseline), timed by CPU time (user + sys of the child), the median of RUNS rounds; the
-# variants run interleaved in each round so a busy machine slows them alike.
+# pgstate check on the largest real schema file of the corpus against a bare pg_query_parse of
+# the same file, in the same run, measured twice:
 #
-# Variants:
+# In process (tests/bench/check_bench.cc): pg_query_parse, SourceFile::Parse, the model, and
+# lint::Lint (everything check does with the file), interleaved, process CPU time.
+#
+# As whole processes (tests/bench/check_bare_parse.c is the baseline), timed by CPU time (user +
+# sys of the child), the median of RUNS rounds, the variants interleaved in each round so a busy
+# machine slows them alike. This adds what every run pays before any SQL: loading the shared
+# libraries and libgit2's initialisation.
+#
+# Process variants:
 #   pg_query_parse            the baseline: read the file, parse it, exit
 #   pgstate-check FILE        outside a repository: parse, model, every desired-state rule
 #   pgstate-check (repo)      the file as db/schema/structure.sql of a repository: .pgstate,
@@ -25,7 +31,7 @@ if [ ! -d "$corpus" ]; then
   echo "skipped: no corpus at $corpus (set PGSTATE_CORPUS_DIR)" >&2
   exit 125
 fi
-cmake --build "$build_dir" --target pgstate-check >/dev/null
+cmake --build "$build_dir" --target pgstate-check check_bench >/dev/null
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/pgstate-check-bench-XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
@@ -54,7 +60,11 @@ git -C "$tmp/repo" add db/schema/structure.sql
 (cd "$tmp" && "$check" structure.sql >/dev/null)
 (cd "$tmp/repo" && "$check" >/dev/null && "$check" --staged >/dev/null)
 
-echo "file: $largest ($(wc -c < "$largest") bytes), $runs rounds, median CPU time per process"
+echo "file: $largest ($(wc -c < "$largest") bytes)"
+echo
+"$build_dir/tests/bench/check_bench" "$largest" "$runs"
+echo
+echo "whole processes, $runs rounds, median CPU time per process"
 python3 - "$runs" "$tmp" "$check" <<'EOF'
 import os, resource, subprocess, sys
 

@@ -79,6 +79,21 @@ TEST(ModelTest, ForeignKeyComesAfterThePrimaryKeyItNeeds) {
                                                 "constraint public.orders.orders_user_fk"}));
 }
 
+TEST(ModelTest, FunctionsCalledInDefaultsAndViewsComeFirst) {
+  Model m = Build({
+      {"db/schema/a.sql",
+       "CREATE TABLE accounts (id text DEFAULT ('acc_' || new_id()));\n"
+       "CREATE VIEW v AS SELECT app.total(1) AS t;\n"},
+      {"db/schema/b.sql",
+       "CREATE SCHEMA app;\n"
+       "CREATE FUNCTION app.total(integer) RETURNS int LANGUAGE sql AS 'select 1';\n"
+       "CREATE FUNCTION new_id() RETURNS text LANGUAGE sql AS 'select 1::text';\n"},
+  });
+  EXPECT_EQ(Order(m),
+            (std::vector<std::string>{"schema app", "function app.total(int4)", "view public.v",
+                                      "function public.new_id()", "table public.accounts"}));
+}
+
 TEST(ModelTest, SchemaAndExtensionComeFirst) {
   Model m = Build({
       {"db/schema/a.sql", "CREATE TABLE app.people (email citext);\n"},
@@ -151,8 +166,8 @@ TEST(ModelTest, DuplicatesAcrossFilesNameBothPlaces) {
   ASSERT_EQ(m.duplicates().size(), 1u);
   const Duplicate& d = m.duplicates()[0];
   EXPECT_EQ(d.key.ToString(), "table public.users");
-  EXPECT_EQ(d.first.location.ToString(), "db/schema/a.sql:1:1");
-  EXPECT_EQ(d.second.location.ToString(), "db/schema/b.sql:3:1");
+  EXPECT_EQ(m.LocationOf(d.first).ToString(), "db/schema/a.sql:1:1");
+  EXPECT_EQ(m.LocationOf(d.second).ToString(), "db/schema/b.sql:3:1");
   ASSERT_NE(m.Find(Key("table", "public", "users")), nullptr);
   EXPECT_EQ(m.Find(Key("table", "public", "users"))->definitions.size(), 2u);
 }
@@ -161,8 +176,8 @@ TEST(ModelTest, DuplicateColumnPointsAtTheElement) {
   Model m = Build({{"db/schema/a.sql", "CREATE TABLE t (\n  id int,\n  id bigint\n);\n"}});
   ASSERT_EQ(m.duplicates().size(), 1u);
   EXPECT_EQ(m.duplicates()[0].key.ToString(), "column public.t.id");
-  EXPECT_EQ(m.duplicates()[0].first.location.ToString(), "db/schema/a.sql:2:3");
-  EXPECT_EQ(m.duplicates()[0].second.location.ToString(), "db/schema/a.sql:3:3");
+  EXPECT_EQ(m.LocationOf(m.duplicates()[0].first).ToString(), "db/schema/a.sql:2:3");
+  EXPECT_EQ(m.LocationOf(m.duplicates()[0].second).ToString(), "db/schema/a.sql:3:3");
 }
 
 TEST(ModelTest, ConstraintAddedByAlterTableAndInlineIsADuplicate) {
