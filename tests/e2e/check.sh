@@ -54,6 +54,14 @@ expect_code 1 git commit -q -m "index still broken"
 expect_contains "$syntax_line"
 git add db/schema/users.sql
 
+# git commit -a and git commit <path> stage into a temporary index: that is what is checked.
+printf '%s' "$users_broken" > db/schema/users.sql
+expect_code 1 git commit -q -a -m "commit -a"
+expect_contains "$syntax_line"
+expect_code 1 git commit -q -m "commit path" db/schema/users.sql
+expect_contains "$syntax_line"
+expect_code 0 pgstate check --staged
+
 # Every format, on a broken work tree. Cross-file references resolve (orders -> users).
 printf '%s' "$users_broken" > db/schema/users.sql
 expect_code 1 pgstate check --format json
