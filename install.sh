@@ -82,6 +82,7 @@ if [ "$mode" = test ]; then
        ! cmake --build "$src/build-fuzz" -j "$jobs" --target $fuzzers; then
       say "FUZZ BUILD FAILED: the fuzzers did not run"
       fuzzers=""
+      status=1
     fi
     for name in $fuzzers; do
       f="$src/build-fuzz/tests/fuzz/$name"

@@ -114,7 +114,8 @@ const char* FileStatusName(FileStatus status) {
 
 core::Result<std::vector<FileDiff>> DiffFiles(git_repository* repo, const Source& from,
                                               const Source& to, const DiffOptions& options) {
-  git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
+  git_diff_options opts;
+  git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
   // libgit2 would otherwise load every changed blob once just to decide "binary"; we read the
   // content ourselves anyway.
   opts.flags =
@@ -131,7 +132,8 @@ core::Result<std::vector<FileDiff>> DiffFiles(git_repository* repo, const Source
   if (!diff.ok()) return diff.take_error();
 
   if (options.detect_renames) {
-    git_diff_find_options find = GIT_DIFF_FIND_OPTIONS_INIT;
+    git_diff_find_options find;
+    git_diff_find_options_init(&find, GIT_DIFF_FIND_OPTIONS_VERSION);
     find.flags = GIT_DIFF_FIND_RENAMES;
     if (options.include_untracked) find.flags |= GIT_DIFF_FIND_FOR_UNTRACKED;
     if (auto st = Check(git_diff_find_similar(diff->get(), &find), "cannot detect renames");

@@ -22,9 +22,12 @@ std::optional<ConflictStyle> ParseConflictStyle(std::string_view value) {
 core::Result<MergeFileResult> MergeFile(std::string_view base, std::string_view ours,
                                         std::string_view theirs, const MergeFileOptions& options) {
   InitLibGit2Once();
-  git_merge_file_input in_base = GIT_MERGE_FILE_INPUT_INIT;
-  git_merge_file_input in_ours = GIT_MERGE_FILE_INPUT_INIT;
-  git_merge_file_input in_theirs = GIT_MERGE_FILE_INPUT_INIT;
+  git_merge_file_input in_base;
+  git_merge_file_input_init(&in_base, GIT_MERGE_FILE_INPUT_VERSION);
+  git_merge_file_input in_ours;
+  git_merge_file_input_init(&in_ours, GIT_MERGE_FILE_INPUT_VERSION);
+  git_merge_file_input in_theirs;
+  git_merge_file_input_init(&in_theirs, GIT_MERGE_FILE_INPUT_VERSION);
   in_base.ptr = base.data();
   in_base.size = base.size();
   in_ours.ptr = ours.data();
@@ -32,7 +35,8 @@ core::Result<MergeFileResult> MergeFile(std::string_view base, std::string_view 
   in_theirs.ptr = theirs.data();
   in_theirs.size = theirs.size();
 
-  git_merge_file_options opts = GIT_MERGE_FILE_OPTIONS_INIT;
+  git_merge_file_options opts;
+  git_merge_file_options_init(&opts, GIT_MERGE_FILE_OPTIONS_VERSION);
   opts.ancestor_label = options.ancestor_label.c_str();
   opts.our_label = options.ours_label.c_str();
   opts.their_label = options.theirs_label.c_str();

@@ -146,7 +146,8 @@ core::Result<bool> StagedChanges(git_repository* repo, const std::vector<std::st
   git::Index index(raw_index);
   std::vector<char*> specs;
   for (const std::string& p : paths) specs.push_back(const_cast<char*>(p.c_str()));
-  git_diff_options options = GIT_DIFF_OPTIONS_INIT;
+  git_diff_options options;
+  git_diff_options_init(&options, GIT_DIFF_OPTIONS_VERSION);
   options.pathspec.strings = specs.data();
   options.pathspec.count = specs.size();
   git_diff* raw_diff = nullptr;

@@ -367,23 +367,18 @@ void LintMigrations(const std::vector<const sql::SourceFile*>& migrations,
                     "name it <yyyymmddHHMMSS>_<slug>.sql (UTC time, slug of a-z, 0-9 and '_'), "
                     "e.g. 20240131093000_add_users_email.sql");
   }
-  for (size_t i = 0; i < listing.migrations.size(); ++i) {
-    const migrate::MigrationFile& m = listing.migrations[i];
-    if (i > 0 && listing.migrations[i - 1].version == m.version) {
-      size_t first = i - 1;
-      while (first > 0 && listing.migrations[first - 1].version == m.version) --first;
-      if (reporter.Wants("migration-duplicate-version", m.path)) {
-        core::Diagnostic d;
-        d.severity = core::Severity::kError;
-        d.rule = "migration-duplicate-version";
-        d.message = "migration version '" + m.version + "' is also used by '" +
-                    listing.migrations[first].path + "'";
-        d.location.file = m.path;
-        d.related.push_back({listing.migrations[first].path, 0, 0});
-        d.hint = "give one of them a new version (the current UTC time)";
-        reporter.Add(std::move(d));
-      }
-    }
+  for (const migrate::DuplicateVersion& duplicate : listing.duplicates) {
+    if (!reporter.Wants("migration-duplicate-version", duplicate.path)) continue;
+    core::Diagnostic d;
+    d.severity = core::Severity::kError;
+    d.rule = "migration-duplicate-version";
+    d.message = migrate::DuplicateVersionMessage(duplicate);
+    d.location.file = duplicate.path;
+    d.related.push_back({duplicate.first_path, 0, 0});
+    d.hint = migrate::kDuplicateVersionHint;
+    reporter.Add(std::move(d));
+  }
+  for (const migrate::MigrationFile& m : listing.migrations) {
     if (baseline_version && m.version <= *baseline_version) {
       reporter.AtFile(m.path, "migration-older-than-baseline",
                       "migration version '" + m.version + "' is not newer than the baseline's '" +

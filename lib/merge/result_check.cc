@@ -162,8 +162,9 @@ std::vector<std::string> CheckMergeResult(std::string_view base, std::string_vie
   }
   if (!clean) return problems;
 
-  for (const auto& [key, count] : present) {
+  for (const auto& [present_key, count] : present) {
     if (count < 2) continue;
+    const std::string& key = present_key;  // clang before 16 cannot capture a structured binding
     auto at_most_once = [&](const std::map<std::string, int>& m) {
       auto it = m.find(key);
       return it == m.end() || it->second <= 1;

@@ -37,11 +37,17 @@ core::Result<MigrationSource> LoadMigrationSource(const std::string& root,
     return Error(kExitBadInput, bad.reason,
                  core::SourceLocation{config.migrations_dir + "/" + name, 0, 0});
   }
+  if (!listing->duplicates.empty()) {
+    DuplicateVersion duplicate = listing->duplicates.front();
+    auto relative = [&](const std::string& path) {
+      return config.migrations_dir + "/" + path.substr(path.rfind('/') + 1);
+    };
+    duplicate.path = relative(duplicate.path);
+    duplicate.first_path = relative(duplicate.first_path);
+    return Error(kExitBadInput, DuplicateVersionMessage(duplicate) + ": " + kDuplicateVersionHint,
+                 core::SourceLocation{duplicate.path, 0, 0});
+  }
   for (MigrationFile& file : listing->migrations) {
-    if (!source.migrations.empty() && source.migrations.back().file.version == file.version) {
-      return Error(kExitBadInput, "migrations '" + source.migrations.back().file.name + "' and '" +
-                                      file.name + "' share version " + file.version);
-    }
     auto text = core::ReadFile(file.path);
     if (!text.ok()) return text.take_error();
     LocalMigration local;

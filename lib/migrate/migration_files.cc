@@ -119,7 +119,21 @@ MigrationListing ClassifyMigrationPaths(const std::vector<std::string>& paths) {
   std::sort(
       listing.invalid.begin(), listing.invalid.end(),
       [](const InvalidMigrationName& a, const InvalidMigrationName& b) { return a.path < b.path; });
+  size_t first = 0;
+  for (size_t i = 1; i < listing.migrations.size(); ++i) {
+    const MigrationFile& m = listing.migrations[i];
+    if (listing.migrations[first].version != m.version) {
+      first = i;
+      continue;
+    }
+    listing.duplicates.push_back({m.path, listing.migrations[first].path, m.version});
+  }
   return listing;
+}
+
+std::string DuplicateVersionMessage(const DuplicateVersion& duplicate) {
+  return "migration version '" + duplicate.version + "' is also used by '" + duplicate.first_path +
+         "'";
 }
 
 core::Result<MigrationListing> ListMigrations(const std::string& dir) {

@@ -70,10 +70,24 @@ struct InvalidMigrationName {
   std::string reason;  ///< ParseMigrationName's message
 };
 
+/// A migration whose version an earlier one (in name order) already uses, as happens when two
+/// branches each add a migration in the same second and are merged.
+struct DuplicateVersion {
+  std::string path;        ///< the later file
+  std::string first_path;  ///< the first file with this version
+  std::string version;
+};
+
 struct MigrationListing {
   std::vector<MigrationFile> migrations;  ///< sorted by version, then name
   std::vector<InvalidMigrationName> invalid;
+  std::vector<DuplicateVersion> duplicates;  ///< in `migrations` order
 };
+
+/// "migration version '<v>' is also used by '<first_path>'", the one message for a duplicate.
+std::string DuplicateVersionMessage(const DuplicateVersion& duplicate);
+inline constexpr char kDuplicateVersionHint[] =
+    "give the later one a new version (the current UTC time) with git mv, then commit";
 
 /// Classifies file names (paths whose last component is the file name) into migrations sorted
 /// by version and invalid names. Names that do not end in ".sql" are ignored.

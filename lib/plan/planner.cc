@@ -1412,7 +1412,6 @@ class Planner {
     friend bool operator==(const Privileges& x, const Privileges& y) {
       return x.plus == y.plus && x.grantable == y.grantable && x.minus == y.minus;
     }
-    friend bool operator!=(const Privileges& x, const Privileges& y) { return !(x == y); }
   };
 
   static std::map<std::string, Privileges> PrivilegesOf(

@@ -63,6 +63,16 @@ Result<Snapshot> Classify(std::string description, config::Config config,
     Diagnostic d;
     d.rule = "migration-name";
     d.message = bad.reason;
+    d.location.file = bad.path;
+    s.diagnostics.push_back(std::move(d));
+  }
+  for (const auto& duplicate : listing.duplicates) {
+    Diagnostic d;
+    d.rule = "migration-duplicate-version";
+    d.message = migrate::DuplicateVersionMessage(duplicate);
+    d.hint = migrate::kDuplicateVersionHint;
+    d.location.file = duplicate.path;
+    d.related.push_back({duplicate.first_path, 0, 0});
     s.diagnostics.push_back(std::move(d));
   }
   return s;

@@ -71,6 +71,7 @@ pgstate plan -m create_comments >/dev/null
 git add -A
 git commit -q -m "comments"
 git checkout -q main
+sleep 1 # another person, another moment: migrations are versioned by the second
 sed -i 's/    email text NOT NULL UNIQUE/    email text NOT NULL UNIQUE,\n    name text/' db/schema/app.sql
 pgstate plan -m add_users_name >/dev/null
 git add -A

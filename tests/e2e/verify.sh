@@ -87,6 +87,13 @@ head_before=$(git rev-parse HEAD)
 [ -z "$(git status --porcelain)" ] || fail "--merge-with touched the work tree"
 [ "$(git rev-parse HEAD)" = "$head_before" ] || fail "--merge-with moved HEAD"
 
+# Two branches that each added a migration in the same second: the merge has two migrations
+# with one version, which no database could record.
+echo 'SELECT 1;' > db/migrations/20240104000000_also_then.sql
+expect_code 1 pgstate verify
+expect_contains "db/migrations/20240104000000_email_idx.sql: error: migration version '20240104000000' is also used by 'db/migrations/20240104000000_also_then.sql' [migration-duplicate-version]"
+rm db/migrations/20240104000000_also_then.sql
+
 # The pre-push hook: nothing to verify, then a push blocked, then a good push.
 git init -q --bare "$E2E_TMP/remote.git"
 git remote add origin "$E2E_TMP/remote.git"

@@ -69,6 +69,18 @@ TEST(MigrationListingTest, SortsByVersionAndSeparatesInvalidNames) {
   EXPECT_EQ(listing.invalid[0].path, "m/oops.sql");
 }
 
+TEST(MigrationListingTest, ReportsEveryLaterFileThatRepeatsAVersion) {
+  auto listing = ClassifyMigrationPaths({"m/20240101000000_c.sql", "m/20240101000000_a.sql",
+                                         "m/20240102000000_d.sql", "m/20240101000000_b.sql"});
+  ASSERT_EQ(listing.duplicates.size(), 2u);
+  EXPECT_EQ(listing.duplicates[0].path, "m/20240101000000_b.sql");
+  EXPECT_EQ(listing.duplicates[0].first_path, "m/20240101000000_a.sql");
+  EXPECT_EQ(listing.duplicates[1].path, "m/20240101000000_c.sql");
+  EXPECT_EQ(listing.duplicates[1].first_path, "m/20240101000000_a.sql");
+  EXPECT_EQ(DuplicateVersionMessage(listing.duplicates[0]),
+            "migration version '20240101000000' is also used by 'm/20240101000000_a.sql'");
+}
+
 TEST(MigrationListingTest, ListsADirectoryAndToleratesAMissingOne) {
   auto dir = core::ScopedTempDir::Create("pgstate-migrations-");
   ASSERT_TRUE(dir.ok());
