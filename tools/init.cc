@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "cli.h"
+#include "db/connection.h"
 #include "git/libgit2.h"
 #include "setup/init.h"
 
@@ -39,9 +40,19 @@ int main(int argc, char** argv) {
   app.add_option("path", opts.path, "a directory inside the repository (default: the current one)");
   app.add_flag("-n,--dry-run", opts.dry_run, "print what would change and change nothing");
   app.add_flag("--uninstall", opts.uninstall, "remove exactly what 'pgstate init' added");
+  auto* from_url = app.add_option(
+      "--from-url", opts.from_url,
+      "start from an existing database: write the baseline and the desired-state files from "
+      "its schema (libpq URL or connection string)");
+  app.add_flag("--split", opts.split,
+               "with --from-url: one file per table, view, type or routine instead of per schema")
+      ->needs(from_url);
+  from_url->excludes("--uninstall");
   app.footer(
       "examples:\n  pgstate init              set up the repository you are in\n"
       "  pgstate init --dry-run    show what it would do\n"
+      "  pgstate init --from-url postgres://localhost/shop --split\n"
+      "                            start from the schema of an existing database\n"
       "  pgstate init --uninstall  take it out again");
   try {
     app.parse(argc, argv);
@@ -52,6 +63,10 @@ int main(int argc, char** argv) {
     git::LibGit2Guard guard;
     opts.bin_dir = SelfDir();
     opts.hooks_source_dir = HooksSourceDir(opts.bin_dir);
+    if (!opts.from_url.empty() && !opts.uninstall) {
+      std::cerr << "pgstate-init: dumping the schema of '"
+                << db::RedactConnectionString(opts.from_url) << "'\n";
+    }
     auto report = setup::RunInit(opts);
     if (!report.ok()) return tools::ReportError("pgstate-init", report.error());
     const char* prefix = opts.dry_run ? "would " : "";

@@ -7,6 +7,7 @@
 #include "core/defer.h"
 #include "core/file.h"
 #include "db/catalog.h"
+#include "db/roles.h"
 #include "git/repository.h"
 #include "migrate/backup.h"
 #include "migrate/migration_files.h"
@@ -56,24 +57,13 @@ std::time_t ParseVersion(const std::string& v) {
   return ::timegm(&tm);
 }
 
-// Roles a dump of the live database grants to, created (NOLOGIN) on the scratch server when
-// missing so the dump loads.
+// Roles a dump of the live database grants to, created on the scratch server so the dump loads.
 core::Status CreateRoles(db::Connection& live, db::Connection& scratch) {
   auto roles = live.Query("SELECT rolname FROM pg_roles WHERE rolname !~ '^pg_' ORDER BY rolname");
   if (!roles.ok()) return roles.take_error();
-  for (const auto& row : roles->rows) {
-    std::string name = row[0].value_or("");
-    std::string sql = "DO $pgstate$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = " +
-                      db::QuoteLiteral(name) + ") THEN CREATE ROLE " + db::QuoteIdentifier(name) +
-                      " NOLOGIN; END IF; END $pgstate$";
-    db::SqlStatus status = scratch.Execute(sql);
-    if (!status.ok()) {
-      return Error(
-          core::kExitEnvironment,
-          "cannot create role '" + name + "' on the scratch server: " + status.error().message);
-    }
-  }
-  return {};
+  std::vector<std::string> names;
+  for (const auto& row : roles->rows) names.push_back(row[0].value_or(""));
+  return db::CreateMissingRoles(scratch, names);
 }
 
 }  // namespace
@@ -145,6 +135,10 @@ Result<PlanCommandResult> RunPlanCommand(const PlanCommandOptions& options) {
     if (!desired_db.ok()) return desired_db.take_error();
     auto desired = db::Connection::Open(desired_db->conninfo);
     if (!desired.ok()) return desired.take_error();
+    if (auto s = db::CreateMissingRoles(*desired, verify::RolesToCreate(*snapshot, *model));
+        !s.ok()) {
+      return s.take_error();
+    }
     auto loaded = verify::LoadDesiredState(*desired, *model, [&]() -> Result<db::Connection> {
       auto retry = create("locate");
       if (!retry.ok()) return retry.take_error();

@@ -34,26 +34,35 @@ const char* At(const ProtobufCMessage* m, unsigned offset) {
   return reinterpret_cast<const char*>(m) + offset;
 }
 
-void Walk(const ProtobufCMessage* message, const std::function<void(const PgQuery__Node*)>& visit) {
+// Calls `visit` for `message` and every message below it, parents before children.
+void WalkMessages(const ProtobufCMessage* message,
+                  const std::function<void(const ProtobufCMessage*)>& visit) {
   if (message == nullptr) return;
+  visit(message);
   const ProtobufCMessageDescriptor* d = message->descriptor;
-  bool is_node = d == &pg_query__node__descriptor;
-  if (is_node) visit(reinterpret_cast<const PgQuery__Node*>(message));
   for (unsigned i = 0; i < d->n_fields; ++i) {
     const ProtobufCFieldDescriptor& f = d->fields[i];
     if (f.type != PROTOBUF_C_TYPE_MESSAGE) continue;
     if (f.label == PROTOBUF_C_LABEL_REPEATED) {
       size_t n = *reinterpret_cast<const size_t*>(At(message, f.quantifier_offset));
       auto items = *reinterpret_cast<ProtobufCMessage* const* const*>(At(message, f.offset));
-      for (size_t k = 0; k < n; ++k) Walk(items[k], visit);
+      for (size_t k = 0; k < n; ++k) WalkMessages(items[k], visit);
       continue;
     }
     if ((f.flags & PROTOBUF_C_FIELD_FLAG_ONEOF) != 0 &&
         *reinterpret_cast<const uint32_t*>(At(message, f.quantifier_offset)) != f.id) {
       continue;
     }
-    Walk(*reinterpret_cast<ProtobufCMessage* const*>(At(message, f.offset)), visit);
+    WalkMessages(*reinterpret_cast<ProtobufCMessage* const*>(At(message, f.offset)), visit);
   }
+}
+
+void Walk(const ProtobufCMessage* message, const std::function<void(const PgQuery__Node*)>& visit) {
+  WalkMessages(message, [&](const ProtobufCMessage* m) {
+    if (m->descriptor == &pg_query__node__descriptor) {
+      visit(reinterpret_cast<const PgQuery__Node*>(m));
+    }
+  });
 }
 
 void AddColumnConstraints(const PgQuery__RangeVar* relation, const PgQuery__ColumnDef* column,
@@ -77,6 +86,31 @@ void ForEachNode(const PgQuery__Node* node,
 void ForEachNodeIn(const ProtobufCMessage* message,
                    const std::function<void(const PgQuery__Node*)>& visit) {
   Walk(message, visit);
+}
+
+std::vector<std::string> NamedRoles(const PgQuery__Node* statement) {
+  std::vector<std::string> roles;
+  // GRANT role TO …: the granted roles are privileges by name, not RoleSpecs.
+  const PgQuery__Node* grant = Unwrap(statement);
+  if (grant != nullptr && grant->node_case == PG_QUERY__NODE__NODE_GRANT_ROLE_STMT) {
+    for (size_t i = 0; i < grant->grant_role_stmt->n_granted_roles; ++i) {
+      const PgQuery__Node* r = grant->grant_role_stmt->granted_roles[i];
+      if (r != nullptr && r->node_case == PG_QUERY__NODE__NODE_ACCESS_PRIV &&
+          r->access_priv->priv_name != nullptr) {
+        roles.emplace_back(r->access_priv->priv_name);
+      }
+    }
+  }
+  WalkMessages(reinterpret_cast<const ProtobufCMessage*>(statement),
+               [&](const ProtobufCMessage* m) {
+                 if (m->descriptor != &pg_query__role_spec__descriptor) return;
+                 auto* role = reinterpret_cast<const PgQuery__RoleSpec*>(m);
+                 if (role->roletype == PG_QUERY__ROLE_SPEC_TYPE__ROLESPEC_CSTRING &&
+                     role->rolename != nullptr && *role->rolename != '\0') {
+                   roles.emplace_back(role->rolename);
+                 }
+               });
+  return roles;
 }
 
 std::vector<ConstraintSite> ConstraintsOf(const PgQuery__Node* statement) {

@@ -48,6 +48,10 @@ void ForEachNode(const PgQuery__Node* node, const std::function<void(const PgQue
 void ForEachNodeIn(const ProtobufCMessage* message,
                    const std::function<void(const PgQuery__Node*)>& visit);
 
+/// The roles a statement names (grantees, new owners, policy roles, AUTHORIZATION, …), in
+/// tree order with repeats; not PUBLIC, CURRENT_USER and the like.
+std::vector<std::string> NamedRoles(const PgQuery__Node* statement);
+
 /// The constraints of a table-level statement, with the relation they belong to: inline
 /// column and table constraints of CREATE TABLE, constraints of ALTER TABLE … ADD CONSTRAINT
 /// and of ALTER TABLE … ADD COLUMN.

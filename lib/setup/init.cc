@@ -12,6 +12,8 @@
 #include "config/config.h"
 #include "core/file.h"
 #include "git/libgit2.h"
+#include "migrate/migration_files.h"
+#include "setup/import.h"
 
 namespace pgstate::setup {
 
@@ -316,17 +318,69 @@ Result<std::vector<Action>> PlanInstall(RepoInfo& info, const InitOptions& o) {
                          CreatedDirsRecord(info.root, dir)});
     }
   }
-  std::string baseline = info.root + "/" + cfg->baseline;
-  if (!Exists(baseline)) {
-    std::string parent = fs::path(cfg->baseline).parent_path().string();
+  std::vector<ImportedFile> imported;
+  if (!o.from_url.empty()) {
+    auto dump = DumpSchema(o.from_url);
+    if (!dump.ok()) return dump.take_error();
+    SplitDumpOptions split;
+    split.schema_dir = cfg->schema_dir;
+    split.search_path = cfg->search_path;
+    split.split = o.split;
+    auto files = SplitDump(*dump, split);
+    if (!files.ok()) return files.take_error();
+    // Desired-state files already there would define everything a second time.
+    std::set<std::string> ours;
+    for (const auto& f : *files) ours.insert(f.path);
+    std::error_code ec;
+    std::string schema_root = info.root + "/" + cfg->schema_dir;
+    for (auto it = fs::recursive_directory_iterator(schema_root, ec);
+         !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+      std::string rel = Rel(info, it->path().string());
+      if (it->is_regular_file() && cfg->IsSchemaPath(rel) && !ours.count(rel)) {
+        return Error(core::kExitBadInput,
+                     "'" + rel +
+                         "' is already desired state; --from-url starts a project "
+                         "from a database (move " +
+                         cfg->schema_dir + "/ away first)");
+      }
+    }
+    imported.push_back({cfg->baseline, std::move(*dump)});
+    for (auto& f : *files) imported.push_back(std::move(f));
+  } else {
+    imported.push_back({cfg->baseline, ""});
+  }
+  for (const ImportedFile& file : imported) {
+    std::string full = info.root + "/" + file.path;
+    auto current = ReadIfExists(full);
+    if (!current.ok()) return current.take_error();
+    bool exists = Exists(full);
+    if (exists && (*current == file.text || o.from_url.empty())) continue;
+    if (exists && !current->empty()) {
+      return Error(core::kExitBadInput,
+                   "'" + file.path +
+                       "' already holds something else; --from-url starts a "
+                       "project from a database and never overwrites (move it away first)");
+    }
+    std::string parent = fs::path(file.path).parent_path().string();
     std::string record = parent.empty() ? "" : CreatedDirsRecord(info.root, parent);
-    actions.push_back({"create " + cfg->baseline + " (empty)",
-                       [baseline]() -> Status {
+    if (!record.empty()) record += "\n";
+    std::string description;
+    if (file.text.empty()) {
+      record += "created-file " + file.path;
+      description = "create " + file.path + " (empty)";
+    } else {
+      // Removed by --uninstall only while it still holds what was written.
+      record += std::string(exists ? "imported-into " : "imported-file ") +
+                migrate::Sha256Hex(file.text) + " " + file.path;
+      description = (exists ? "write " : "create ") + file.path + " (from the database)";
+    }
+    actions.push_back({description,
+                       [full, text = file.text]() -> Status {
                          std::error_code ec;
-                         fs::create_directories(fs::path(baseline).parent_path(), ec);
-                         return core::WriteFileAtomic(baseline, "");
+                         fs::create_directories(fs::path(full).parent_path(), ec);
+                         return core::WriteFileAtomic(full, text);
                        },
-                       record + (record.empty() ? "" : "\n") + "created-file " + cfg->baseline});
+                       record});
   }
   return actions;
 }
@@ -411,6 +465,30 @@ Result<std::vector<Action>> PlanUninstall(RepoInfo& info) {
     const std::string& r = *it;
     bool is_file = r.compare(0, 13, "created-file ") == 0;
     bool is_dir = r.compare(0, 12, "created-dir ") == 0;
+    bool imported = r.compare(0, 14, "imported-file ") == 0;
+    bool imported_into = r.compare(0, 14, "imported-into ") == 0;
+    if (imported || imported_into) {
+      // "imported-file <sha256> <path>": remove it (or, imported-into, empty it again) while it
+      // still holds what init wrote.
+      std::string hash = r.substr(14, 64);
+      std::string rel = r.size() > 79 ? r.substr(79) : "";
+      std::string full = info.root + "/" + rel;
+      auto text = ReadIfExists(full);
+      if (rel.empty() || !Exists(full) || !text.ok() || migrate::Sha256Hex(*text) != hash) {
+        continue;
+      }
+      if (imported) removed.insert(full);
+      actions.push_back(
+          {(imported ? "remove " : "empty ") + rel + " (as written from the database)",
+           [full, imported]() -> Status {
+             if (!imported) return core::WriteFileAtomic(full, "");
+             std::error_code ec;
+             fs::remove(full, ec);
+             return {};
+           },
+           ""});
+      continue;
+    }
     if (!is_file && !is_dir) continue;
     std::string rel = r.substr(is_file ? 13 : 12);
     if (rel == ".pgstate" || rel == ".gitattributes") continue;

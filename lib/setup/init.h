@@ -6,6 +6,10 @@
 // Each action is computed first, so --dry-run can print the plan and change nothing, and a
 // second run finds nothing to do. What init added is recorded in <git-common-dir>/pgstate/
 // init-state so `pgstate init --uninstall` removes exactly that and nothing else.
+//
+// With a database URL (--from-url) init also writes the baseline and the desired-state files
+// from that database's schema (see import.h). It never overwrites: a baseline or schema file
+// that already holds something else is an error, and nothing is written.
 
 #include <string>
 #include <vector>
@@ -33,6 +37,10 @@ struct InitOptions {
   std::string bin_dir;
   /// Directory holding the hook scripts (share/pgstate/hooks, or hooks/ of a source tree).
   std::string hooks_source_dir;
+  /// --from-url: start the baseline and the desired state from this database's schema.
+  std::string from_url;
+  /// --split: one desired-state file per table (view, type, routine) instead of per schema.
+  bool split = false;
 };
 
 struct InitReport {

@@ -9,6 +9,8 @@
 #include "migrate/migration_files.h"
 #include "migrate/script.h"
 #include "schema/model.h"
+#include "schema/parse_tree.h"
+#include "sql/source_file.h"
 
 namespace pgstate::verify {
 
@@ -218,6 +220,31 @@ Result<schema::Model> DesiredModel(const Snapshot& snapshot) {
   std::vector<schema::FileText> files;
   for (const auto& f : snapshot.schema_files) files.push_back({f.path, f.content});
   return schema::Model::Parse(std::move(files), std::move(options));
+}
+
+std::vector<std::string> RolesToCreate(const Snapshot& snapshot, const schema::Model& model) {
+  std::set<std::string> named, created;
+  auto collect = [&](const sql::SourceFile& file) {
+    for (const sql::Statement& s : file.statements()) {
+      if (s.node_type == "CreateRoleStmt") created.insert(s.key.name);
+      for (std::string& role : schema::tree::NamedRoles(s.node)) named.insert(std::move(role));
+    }
+  };
+  for (const auto& file : model.files()) collect(file);
+  sql::ParseOptions options;
+  options.search_path = snapshot.config.search_path;
+  if (snapshot.baseline) {
+    collect(sql::SourceFile::Parse(snapshot.baseline->path, snapshot.baseline->content, options));
+  }
+  for (const auto& m : snapshot.migrations) {
+    std::string up(migrate::SplitMigration(m.content).up);
+    collect(sql::SourceFile::Parse(m.path, std::move(up), options));
+  }
+  std::vector<std::string> roles;
+  for (const std::string& role : named) {
+    if (!created.count(role)) roles.push_back(role);
+  }
+  return roles;
 }
 
 Result<std::vector<Diagnostic>> LoadDesiredState(

@@ -59,6 +59,11 @@ core::Result<std::vector<core::Diagnostic>> LoadDesiredState(
 core::Result<std::vector<core::Diagnostic>> LoadMigratedState(db::Connection& connection,
                                                               const Snapshot& snapshot);
 
+/// The roles the desired state, the baseline and the migrations name (GRANT … TO r, OWNER TO r,
+/// policies, …) but do not create themselves, sorted: a scratch server needs them
+/// (db::CreateMissingRoles) before either state loads, as production has them.
+std::vector<std::string> RolesToCreate(const Snapshot& snapshot, const schema::Model& model);
+
 /// Parses the desired-state files of `snapshot` into a model (search path and external objects
 /// from its configuration). Syntax errors are in the files' errors().
 core::Result<schema::Model> DesiredModel(const Snapshot& snapshot);

@@ -4,6 +4,7 @@
 
 #include "core/defer.h"
 #include "db/catalog.h"
+#include "db/roles.h"
 #include "git/repository.h"
 #include "verify/states.h"
 
@@ -111,6 +112,9 @@ Result<VerifyResult> RunVerify(const VerifyOptions& options) {
            " files)");
   auto desired = open_new("desired");
   if (!desired.ok()) return desired.take_error();
+  if (auto s = db::CreateMissingRoles(*desired, RolesToCreate(*snapshot, *model)); !s.ok()) {
+    return s.take_error();
+  }
   auto desired_load = LoadDesiredState(*desired, *model, [&] { return open_new("locate"); });
   if (!desired_load.ok()) return desired_load.take_error();
 
