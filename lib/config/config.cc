@@ -130,6 +130,79 @@ bool Config::IsMigrationPath(std::string_view path) const {
   return rest.find('/') == std::string_view::npos;
 }
 
+// The line of `[module "name"]` in the file's text (0 when not found).
+int ModuleLine(const std::string& text, const std::string& name) {
+  int line = 1;
+  for (size_t start = 0; start < text.size(); ++line) {
+    size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    std::string l = Trim(std::string_view(text).substr(start, end - start));
+    if (l.size() > 8 && l.front() == '[' && l.back() == ']') {
+      std::string inner = Trim(std::string_view(l).substr(1, l.size() - 2));
+      if (inner.compare(0, 6, "module") == 0 && Trim(inner.substr(6)) == "\"" + name + "\"") {
+        return line;
+      }
+    }
+    start = end + 1;
+  }
+  return 0;
+}
+
+// module.<name>.<key>: the name keeps its case, the key is lower-cased by libgit2.
+core::Status SetModuleKey(Config& config, const std::string& path, const std::string& entry,
+                          const std::string& value) {
+  size_t last = entry.rfind('.');
+  std::string name = entry.substr(7, last - 7);
+  std::string key = entry.substr(last + 1);
+  auto it = std::find_if(config.modules.begin(), config.modules.end(),
+                         [&](const Module& m) { return m.name == name; });
+  if (it == config.modules.end()) {
+    config.modules.push_back(Module{name, "", "", {}, 0});
+    it = config.modules.end() - 1;
+  }
+  if (key == "path") {
+    it->path = NormalizePath(Trim(value));
+  } else if (key == "owner") {
+    it->owner = Trim(value);
+  } else if (key == "requires") {
+    for (auto& r : SplitList(value)) it->required.push_back(r);
+  } else {
+    return Error(kExitBadInput, "'" + path + "': unknown key '" + entry + "'");
+  }
+  return {};
+}
+
+core::Status ValidateModules(Config& config, const std::string& path) {
+  auto text = core::ReadFile(path);
+  for (Module& m : config.modules) m.line = text.ok() ? ModuleLine(*text, m.name) : 0;
+  auto at = [&](const Module& m) { return core::SourceLocation{path, m.line, 1}; };
+  for (const Module& m : config.modules) {
+    if (m.path.empty()) {
+      return Error(kExitBadInput, "module '" + m.name + "' has no path", at(m));
+    }
+    for (const Module& other : config.modules) {
+      if (&other != &m && other.path == m.path) {
+        return Error(
+            kExitBadInput,
+            "modules '" + other.name + "' and '" + m.name + "' share path '" + m.path + "'", at(m));
+      }
+    }
+    for (const std::string& r : m.required) {
+      bool known = std::any_of(config.modules.begin(), config.modules.end(),
+                               [&](const Module& o) { return o.name == r; });
+      if (!known) {
+        std::string names;
+        for (const Module& o : config.modules) names += (names.empty() ? "" : ", ") + o.name;
+        return Error(
+            kExitBadInput,
+            "module '" + m.name + "' requires '" + r + "', which is not a module (" + names + ")",
+            at(m));
+      }
+    }
+  }
+  return {};
+}
+
 core::Result<Config> LoadConfigFile(const std::string& path) {
   git_config* raw = nullptr;
   if (auto st =
@@ -150,6 +223,12 @@ core::Result<Config> LoadConfigFile(const std::string& path) {
   git_config_entry* entry = nullptr;
   while (git_config_next(&entry, it.get()) == 0) {
     std::string name = entry->name;
+    if (name.compare(0, 7, "module.") == 0 && name.find('.', 7) != std::string::npos) {
+      if (auto st = SetModuleKey(config, path, name, entry->value ? entry->value : ""); !st.ok()) {
+        return st.take_error();
+      }
+      continue;
+    }
     auto setter = setters.find(name);
     if (setter == setters.end()) {
       return Error(kExitBadInput, "'" + path + "': unknown key '" + name + "'");
@@ -158,6 +237,7 @@ core::Result<Config> LoadConfigFile(const std::string& path) {
       return st.take_error();
     }
   }
+  if (auto st = ValidateModules(config, path); !st.ok()) return st.take_error();
   return config;
 }
 
@@ -165,7 +245,13 @@ core::Result<Config> LoadConfig(const std::string& repo_root) {
   std::string path = repo_root + "/" + kConfigFileName;
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) return Config{};
-  return LoadConfigFile(path);
+  auto config = LoadConfigFile(path);
+  if (!config.ok() && config.error().location && config.error().location->file == path) {
+    core::Error error = config.take_error();
+    error.location->file = kConfigFileName;
+    return error;
+  }
+  return config;
 }
 
 core::Result<Config> LoadConfigText(std::string_view text, const std::string& display_name) {
@@ -180,6 +266,7 @@ core::Result<Config> LoadConfigText(std::string_view text, const std::string& di
   for (size_t at; (at = error.message.find(path)) != std::string::npos;) {
     error.message.replace(at, path.size(), display_name);
   }
+  if (error.location && error.location->file == path) error.location->file = display_name;
   return error;
 }
 
@@ -215,6 +302,14 @@ std::string DefaultConfigText() {
 
 [migrate]
 	lockTimeout = 5s
+
+# Modules: a folder of desired-state files, its owner, and the modules it may reference.
+# 'pgstate check' refuses a reference to a module that is not required (directly or through
+# another); files outside every module belong to the root module, which every module may use.
+# [module "billing"]
+# 	path = db/schema/billing
+# 	owner = @payments-team
+# 	requires = accounts
 )";
 }
 

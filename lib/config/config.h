@@ -14,6 +14,16 @@ namespace pgstate::config {
 
 enum class ColumnOrder { kStrict, kIgnore };
 
+/// `[module "billing"]`: a folder of desired-state files, who owns it, and the modules its
+/// objects may reference. Files outside every module belong to the implicit root module.
+struct Module {
+  std::string name;                   ///< the subsection: "billing"
+  std::string path;                   ///< module.<name>.path, repository-relative folder
+  std::string owner;                  ///< module.<name>.owner, free text ("@payments-team")
+  std::vector<std::string> required;  ///< module.<name>.requires, comma separated, repeatable
+  int line = 0;                       ///< line of the `[module "…"]` header in .pgstate
+};
+
 struct Config {
   // [paths] — repository-relative, forward slashes, no trailing slash.
   std::string schema_dir = "db/schema";  ///< paths.schema: every *.sql below it is desired state
@@ -31,6 +41,8 @@ struct Config {
                                               ///< ("table public.users"), multi-valued
   // [migrate]
   std::string lock_timeout = "5s";  ///< migrate.lockTimeout, PostgreSQL interval syntax
+  // [module "name"], in the order of the file
+  std::vector<Module> modules;
 
   /// True when `path` (repository-relative) is a desired-state file: a .sql under schema_dir.
   bool IsSchemaPath(std::string_view path) const;
@@ -47,7 +59,9 @@ struct Config {
 inline constexpr const char kConfigFileName[] = ".pgstate";
 
 /// Reads `<repo_root>/.pgstate` if it exists (defaults otherwise). Errors (kExitBadInput) name the
-/// file and the key: "'.pgstate': unknown key 'verify.colunmorder'".
+/// file and the key: "'.pgstate': unknown key 'verify.colunmorder'"; module errors (no path, a
+/// path two modules share, a required module that does not exist) are located at the module's
+/// line: ".pgstate:12:1: module 'billing' requires 'acounts', which is not a module".
 core::Result<Config> LoadConfig(const std::string& repo_root);
 
 /// Reads a .pgstate file at `path`.

@@ -119,6 +119,7 @@ core::Result<LintOptions> OptionsFor(const config::Config& config) {
   LintOptions options;
   options.search_path = config.search_path;
   options.disabled_rules = config.disabled_rules;
+  options.modules = schema::Modules(config.modules);
   for (const std::string& text : config.external_objects) {
     auto key = schema::ParseObjectKey(text, config.search_path);
     if (!key.ok())

@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <cctype>
 #include <set>
+#include <tuple>
 
+#include "config/config.h"
 #include "lint/reporter.h"
 #include "schema/parse_tree.h"
 
@@ -190,6 +192,23 @@ void LintDuplicates(const schema::Model& model, Reporter& reporter) {
   }
 }
 
+// Where a statement names a reference: the first use of its name after the statement's own
+// name; SIZE_MAX (the statement's start) when it cannot be found.
+size_t ReferenceOffset(const sql::SourceFile& file, const Statement& s, const sql::ObjectKey& key) {
+  std::string_view text = file.TextOf(s.text);
+  std::string name = key.name;
+  name = name.substr(0, name.find('('));
+  if (name.rfind('.') != std::string::npos) name = name.substr(name.rfind('.') + 1);
+  size_t offset = FindWord(text, name);
+  std::string own =
+      s.key.name.substr(s.key.name.rfind('.') == std::string::npos ? 0 : s.key.name.rfind('.') + 1);
+  if (offset != std::string_view::npos && !own.empty() && FindWord(text, own) == offset &&
+      name != own) {
+    offset = FindWord(text, name, offset + 1);
+  }
+  return offset == std::string_view::npos ? SIZE_MAX : s.text.begin + offset;
+}
+
 void LintUnknownObjects(const schema::Model& model, Reporter& reporter) {
   std::set<std::pair<StatementId, sql::ObjectKey>> seen;
   for (const schema::Reference* r : model.Unresolved()) {
@@ -205,18 +224,7 @@ void LintUnknownObjects(const schema::Model& model, Reporter& reporter) {
                          n->node_case == PG_QUERY__NODE__NODE_TRUNCATE_STMT)) {
       continue;
     }
-    // Point at the name in the statement when it can be found (after the statement's own name).
     std::string_view text = file.TextOf(s.text);
-    std::string name = r->key.name;
-    name = name.substr(0, name.find('('));
-    if (name.rfind('.') != std::string::npos) name = name.substr(name.rfind('.') + 1);
-    size_t offset = FindWord(text, name);
-    std::string own = s.key.name.substr(
-        s.key.name.rfind('.') == std::string::npos ? 0 : s.key.name.rfind('.') + 1);
-    if (offset != std::string_view::npos && !own.empty() && FindWord(text, own) == offset &&
-        name != own) {
-      offset = FindWord(text, name, offset + 1);
-    }
     std::string who = s.cls == StatementClass::kDefinition && !s.key.empty()
                           ? Phrase(s.key)
                           : "'" + LeadingKeywords(text) + "'";
@@ -228,7 +236,7 @@ void LintUnknownObjects(const schema::Model& model, Reporter& reporter) {
     }
     reporter.AtStatement(file, s, "unknown-object",
                          who + " references " + Phrase(r->key) + ", which no schema file defines",
-                         hint, offset == std::string_view::npos ? SIZE_MAX : s.text.begin + offset);
+                         hint, ReferenceOffset(file, s, r->key));
   }
 }
 
@@ -254,6 +262,58 @@ void LintCycles(const schema::Model& model, Reporter& reporter) {
   }
 }
 
+// module-boundary: a reference into a module the referencing one does not require;
+// module-cycle: modules that require each other in a circle.
+void LintModules(const schema::Model& model, Reporter& reporter) {
+  const schema::Modules& modules = model.options().modules;
+  if (!modules.configured()) return;
+  for (const auto& cycle : modules.cycles()) {
+    std::string path;
+    for (size_t m : cycle) path += modules[m].name + " -> ";
+    path += modules[cycle.front()].name;
+    core::Diagnostic d;
+    d.rule = "module-cycle";
+    d.message = "modules require each other in a circle: " + path;
+    d.hint =
+        "a module may not depend on itself through others: move the shared objects into a "
+        "module both require";
+    d.location = {config::kConfigFileName, modules[cycle.front()].line, 1};
+    for (size_t i = 1; i < cycle.size(); ++i) {
+      d.related.push_back({config::kConfigFileName, modules[cycle[i]].line, 1});
+    }
+    reporter.Add(std::move(d));
+  }
+  std::set<std::tuple<StatementId, size_t, sql::ObjectKey>> seen;
+  for (const schema::Reference& r : model.references()) {
+    if (r.provider != schema::Provider::kModel && r.provider != schema::Provider::kImplicit) {
+      continue;
+    }
+    const sql::SourceFile& file = model.file_of(r.from);
+    size_t from = modules.ModuleOf(file.path());
+    for (StatementId target : r.targets) {
+      size_t to = modules.ModuleOf(model.file_of(target).path());
+      if (modules.MayUse(from, to) || !seen.insert({r.from, to, r.key}).second) continue;
+      if (!reporter.Wants("module-boundary", file.path())) continue;
+      const Statement& s = model.statement(r.from);
+      std::string who =
+          !s.key.empty() ? Phrase(s.key) : "'" + LeadingKeywords(file.TextOf(s.text)) + "'";
+      core::Diagnostic* d = reporter.AtStatement(
+          file, s, "module-boundary",
+          who + " in module '" + modules[from].name + "' references " + Phrase(r.key) +
+              " of module '" + modules[to].name + "', which '" + modules[from].name +
+              "' does not require",
+          from == schema::Modules::kRoot
+              ? "files outside every module may only use the root module: move it into a module"
+              : "add 'requires = " + modules[to].name + "' to [module \"" + modules[from].name +
+                    "\"] in .pgstate (line " + std::to_string(modules[from].line) +
+                    "), or move one of the objects",
+          ReferenceOffset(file, s, r.key));
+      if (d != nullptr) d->related.push_back(model.LocationOf(target));
+      break;
+    }
+  }
+}
+
 }  // namespace
 
 void LintDesiredState(const schema::Model& model, Reporter& reporter) {
@@ -265,6 +325,7 @@ void LintDesiredState(const schema::Model& model, Reporter& reporter) {
   LintDuplicates(model, reporter);
   LintUnknownObjects(model, reporter);
   LintCycles(model, reporter);
+  LintModules(model, reporter);
 }
 
 }  // namespace pgstate::lint

@@ -150,6 +150,7 @@ std::vector<core::Diagnostic> Lint(LintInput input, const LintOptions& options) 
   schema::ModelOptions model_options;
   model_options.search_path = options.search_path;
   model_options.external_objects = options.external_objects;
+  model_options.modules = options.modules;
   schema::Model model = schema::Model::Parse(std::move(input.schema_files), model_options);
   for (const sql::SourceFile& file : model.files()) {
     LintSyntax(file, reporter);

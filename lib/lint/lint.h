@@ -29,6 +29,7 @@ struct LintOptions {
   std::vector<std::string> search_path = {"public"};
   std::vector<sql::ObjectKey> external_objects;  ///< check.external, parsed
   std::vector<std::string> disabled_rules;       ///< check.disable
+  schema::Modules modules;                       ///< [module "…"] sections
   /// Which files to report about (all when empty). The model still includes every schema file.
   std::function<bool(std::string_view path)> in_scope;
 };

@@ -5,6 +5,7 @@
 //
 // Every rule, one line each (the README lists this table):
 //
+// clang-format off
 //   id                              severity  where        what it reports
 //   syntax                          error     every file   a statement PostgreSQL's parser rejects
 //   schema-drop                     error     schema       DROP in a desired-state file
@@ -13,15 +14,21 @@
 //   schema-data                     error     schema       UPDATE, DELETE or TRUNCATE in a
 //                                                          desired-state file
 //   duplicate-object                error     schema       an object defined twice (both places
-//   named) unknown-object                  error     schema       a reference to an object that no
-//   file, no
-//                                                          extension and no check.external provides
+//                                                          named)
+//   unknown-object                  error     schema       a reference to an object that no file,
+//                                                          no extension and no check.external
+//                                                          provides
 //   dependency-cycle                error     schema       objects that need each other: no order
-//   loads baseline-header                 error     baseline     a malformed `-- pgstate:baseline`
-//   first line migration-name                  error     migrations   a name other than
-//   <yyyymmddHHMMSS>_<slug>.sql migration-duplicate-version     error     migrations   two
-//   migrations with one version migration-older-than-baseline   error     migrations   a pending
-//   version not newer than the
+//                                                          loads them
+//   module-boundary                 error     schema       a reference into a module the
+//                                                          referencing module does not require
+//   module-cycle                    error     .pgstate     modules that require each other in a
+//                                                          circle
+//   baseline-header                 error     baseline     a malformed `-- pgstate:baseline` line
+//   migration-name                  error     migrations   a name other than
+//                                                          <yyyymmddHHMMSS>_<slug>.sql
+//   migration-duplicate-version     error     migrations   two migrations with one version
+//   migration-older-than-baseline   error     migrations   a pending version not newer than the
 //                                                          baseline's
 //   concurrently-in-transaction     error     migrations   CONCURRENTLY without the
 //                                                          `-- pgstate:no-transaction` first line
@@ -33,13 +40,12 @@
 //   index-not-concurrently          warning   migrations   CREATE INDEX without CONCURRENTLY on an
 //                                                          existing table
 //   constraint-not-valid            warning   migrations   a foreign key or CHECK added to an
-//   existing
-//                                                          table without NOT VALID
+//                                                          existing table without NOT VALID
 //   volatile-default                warning   migrations   ADD COLUMN with a volatile default
-//                                                          (random(), clock_timestamp(), nextval,
-//                                                          …)
+//                                                          (random(), clock_timestamp(), nextval…)
 //   rename                          warning   migrations   renaming a table or column
 //   unknown-rule                    warning   every file   `-- pgstate:allow` names no known rule
+// clang-format on
 //
 // "Existing table" means one not created earlier in the same migration. Migration hazards are
 // only looked for above a `-- pgstate:down` line.

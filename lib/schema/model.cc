@@ -347,9 +347,13 @@ Model Model::Build(std::vector<sql::SourceFile> files, ModelOptions options) {
   m.files_ = std::move(files);
   if (options.search_path.empty()) options.search_path = {"public"};
   m.options_ = std::move(options);
-  std::stable_sort(
-      m.files_.begin(), m.files_.end(),
-      [](const sql::SourceFile& a, const sql::SourceFile& b) { return a.path() < b.path(); });
+  const Modules& modules = m.options_.modules;
+  std::stable_sort(m.files_.begin(), m.files_.end(),
+                   [&](const sql::SourceFile& a, const sql::SourceFile& b) {
+                     size_t ra = modules.Rank(modules.ModuleOf(a.path()));
+                     size_t rb = modules.Rank(modules.ModuleOf(b.path()));
+                     return ra != rb ? ra < rb : a.path() < b.path();
+                   });
   m.Index();
   m.ResolveReferences();
   m.BuildGraph();

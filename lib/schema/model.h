@@ -24,7 +24,8 @@
 //   missing    none of the above: the "unknown-object" lint rule reports it.
 //
 // Load order (what `pgstate verify` loads into PostgreSQL): a topological order of the
-// statements, ties broken by file order (files sorted by path) then position in the file.
+// statements, ties broken by file order (files sorted by their module's load rank, see
+// modules.h, then by path) then position in the file.
 // Whatever defines an object comes before what references it; a statement that modifies an
 // object (ALTER TABLE … ADD CONSTRAINT, COMMENT, GRANT, OWNER, ALTER … SET DEFAULT) comes after
 // the object's definition; a foreign key comes after the primary key and unique constraints
@@ -46,6 +47,7 @@
 #include "core/diagnostic.h"
 #include "core/error.h"
 #include "core/source_location.h"
+#include "schema/modules.h"
 #include "sql/object_key.h"
 #include "sql/source_file.h"
 
@@ -132,6 +134,8 @@ struct ModelOptions {
   std::vector<std::string> search_path = {"public"};
   /// Objects provided outside the files (config check.external), see ParseObjectKey.
   std::vector<sql::ObjectKey> external_objects;
+  /// The repository's modules: files sort by module load rank before their path.
+  Modules modules;
 };
 
 /// A file to parse into a model: its path as reports should show it, and its text.
@@ -142,7 +146,8 @@ struct FileText {
 
 class Model {
  public:
-  /// Builds the model of already parsed files. Files are sorted by path (that is "file order").
+  /// Builds the model of already parsed files. Files are sorted by module rank and path (that is
+  /// "file order").
   /// Never fails: problems are in Duplicates(), Unresolved() and Cycles().
   static Model Build(std::vector<sql::SourceFile> files, ModelOptions options = {});
   /// Parses each file with `options.search_path` and builds the model.

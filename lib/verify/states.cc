@@ -210,6 +210,7 @@ Result<Snapshot> ReadMergedSnapshot(git_repository* repo, const std::string& our
 Result<schema::Model> DesiredModel(const Snapshot& snapshot) {
   schema::ModelOptions options;
   options.search_path = snapshot.config.search_path;
+  options.modules = schema::Modules(snapshot.config.modules);
   for (const auto& text : snapshot.config.external_objects) {
     auto key = schema::ParseObjectKey(text, options.search_path);
     if (!key.ok()) {

@@ -89,5 +89,56 @@ TEST_F(ConfigTest, TextFromACommitNamesItsDisplayName) {
   EXPECT_EQ(bad.error().message, "'HEAD:.pgstate': unknown key 'paths.shema'");
 }
 
+TEST_F(ConfigTest, ReadsModules) {
+  Write(R"(
+[module "accounts"]
+	path = db/schema/accounts/
+	owner = @core-team
+[module "Billing"]
+	path = db/schema/billing
+	owner = @payments-team
+	requires = accounts
+	requires = , reporting
+[module "reporting"]
+	path = db/schema/reporting
+)");
+  auto c = LoadConfig(dir_->path());
+  ASSERT_TRUE(c.ok()) << c.error().ToString();
+  ASSERT_EQ(c->modules.size(), 3u);
+  EXPECT_EQ(c->modules[0].name, "accounts");
+  EXPECT_EQ(c->modules[0].path, "db/schema/accounts");
+  EXPECT_EQ(c->modules[0].line, 2);
+  EXPECT_EQ(c->modules[1].name, "Billing");
+  EXPECT_EQ(c->modules[1].owner, "@payments-team");
+  EXPECT_EQ(c->modules[1].required, (std::vector<std::string>{"accounts", "reporting"}));
+  EXPECT_EQ(c->modules[1].line, 5);
+}
+
+TEST_F(ConfigTest, AModuleRequiringAnUnknownOneIsAnErrorAtItsLine) {
+  Write(
+      "[sql]\n\tsearchPath = public\n[module \"billing\"]\n\tpath = db/schema/billing\n"
+      "\trequires = acounts\n");
+  auto c = LoadConfig(dir_->path());
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.error().code, core::kExitBadInput);
+  EXPECT_EQ(c.error().ToString(),
+            ".pgstate:3:1: module 'billing' requires 'acounts', which is not a module (billing)");
+}
+
+TEST_F(ConfigTest, AModuleNeedsAPathOfItsOwn) {
+  Write("[module \"a\"]\n\towner = x\n");
+  auto c = LoadConfig(dir_->path());
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.error().ToString(), ".pgstate:1:1: module 'a' has no path");
+  Write("[module \"a\"]\n\tpath = db/x\n[module \"b\"]\n\tpath = db/x/\n");
+  c = LoadConfig(dir_->path());
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.error().message.find("share path 'db/x'"), std::string::npos);
+  Write("[module \"a\"]\n\tpath = db/x\n\tcolour = red\n");
+  c = LoadConfig(dir_->path());
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.error().message.find("unknown key 'module.a.colour'"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace pgstate::config

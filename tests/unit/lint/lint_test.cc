@@ -442,5 +442,71 @@ TEST(HazardTest, MigrationsAreNotDesiredState) {
   EXPECT_EQ(Lines(ds), std::vector<std::string>{});
 }
 
+LintOptions TwoTeams(std::vector<std::string> billing_requires) {
+  LintOptions options;
+  options.modules = schema::Modules({
+      config::Module{"accounts", "db/schema/accounts", "@core", {}, 2},
+      config::Module{"billing", "db/schema/billing", "@payments", std::move(billing_requires), 5},
+  });
+  return options;
+}
+
+const std::vector<schema::FileText> kTwoTeams = {
+    {"db/schema/accounts/users.sql", "CREATE TABLE users (id bigint PRIMARY KEY);\n"},
+    {"db/schema/billing/invoices.sql",
+     "CREATE TABLE invoices (\n  id bigint PRIMARY KEY,\n"
+     "  user_id bigint REFERENCES users (id)\n);\n"},
+    {"db/schema/shared.sql", "CREATE DOMAIN money_amount AS numeric(12, 2);\n"},
+};
+
+TEST(ModulesLintTest, AReferenceIntoAModuleNotRequiredNamesBothPlaces) {
+  auto ds = Schema(kTwoTeams, TwoTeams({}));
+  ASSERT_EQ(Of(ds, "module-boundary"),
+            std::vector<std::string>{
+                "db/schema/billing/invoices.sql:3:29: error: table 'public.invoices' in module "
+                "'billing' references table 'public.users' of module 'accounts', which 'billing' "
+                "does not require [module-boundary]"});
+  for (const auto& d : ds) {
+    if (d.rule != "module-boundary") continue;
+    ASSERT_EQ(d.related.size(), 1u);
+    EXPECT_EQ(d.related[0].ToString(), "db/schema/accounts/users.sql:1:1");
+    EXPECT_NE(d.hint.find("requires = accounts"), std::string::npos) << d.hint;
+  }
+}
+
+TEST(ModulesLintTest, RequiringTheModuleOrUsingTheRootIsFine) {
+  EXPECT_TRUE(Of(Schema(kTwoTeams, TwoTeams({"accounts"})), "module-boundary").empty());
+  auto files = kTwoTeams;
+  files[0].text += "CREATE TABLE sessions (id bigint, amount money_amount);\n";
+  EXPECT_TRUE(Of(Schema(files, TwoTeams({"accounts"})), "module-boundary").empty());
+  // The root module uses no module.
+  files[2].text += "CREATE VIEW all_users AS SELECT id FROM users;\n";
+  EXPECT_EQ(Of(Schema(files, TwoTeams({"accounts"})), "module-boundary").size(), 1u);
+}
+
+TEST(ModulesLintTest, ModulesThatRequireEachOtherAreACycleAtPgstatesLines) {
+  LintOptions options;
+  options.modules = schema::Modules({
+      config::Module{"a", "db/schema/a", "", {"b"}, 3},
+      config::Module{"b", "db/schema/b", "", {"a"}, 7},
+  });
+  EXPECT_EQ(Of(Schema({}, options), "module-cycle"),
+            std::vector<std::string>{".pgstate:3:1: error: modules require each other in a "
+                                     "circle: a -> b -> a [module-cycle]"});
+}
+
+TEST(ModulesLintTest, AForwardReferenceAcrossModulesLoadsInDependencyOrder) {
+  schema::ModelOptions options;
+  options.modules = TwoTeams({"accounts"}).modules;
+  // "billing" sorts before "accounts" by nothing but its rank: it requires accounts.
+  schema::Model model =
+      schema::Model::Parse({{"db/schema/billing/a.sql", "CREATE VIEW v AS SELECT id FROM users;\n"},
+                            {"db/schema/accounts/z.sql", "CREATE TABLE users (id bigint);\n"}},
+                           options);
+  EXPECT_EQ(model.files()[0].path(), "db/schema/accounts/z.sql");
+  ASSERT_EQ(model.LoadOrder().size(), 2u);
+  EXPECT_EQ(model.file_of(model.LoadOrder()[0]).path(), "db/schema/accounts/z.sql");
+}
+
 }  // namespace
 }  // namespace pgstate::lint
