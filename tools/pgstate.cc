@@ -11,32 +11,15 @@
 
 #include "core/build_info.h"
 #include "core/exit_code.h"
+#include "setup/commands.h"
 
 namespace {
-
-struct Command {
-  const char* name;
-  const char* summary;
-};
-
-constexpr Command kCommands[] = {
-    {"init", "set up a repository: hooks, merge driver, .gitattributes, .pgstate, db/"},
-    {"check", "parse and lint schema files and migrations (pre-commit hook, CI)"},
-    {"changes", "list schema objects changed between commits, the index or the work tree"},
-    {"merge", "git merge driver: merge schema files object by object"},
-    {"verify", "prove baseline + migrations equal the desired state on a scratch PostgreSQL"},
-    {"plan", "write the migration that turns the current state into the desired state"},
-    {"migrate", "apply pending migrations to a database; 'migrate status' lists them"},
-    {"rebaseline", "after a deploy: fold production's schema into db/baseline.sql"},
-    {"sandbox", "run a command against a throwaway database of an ephemeral PostgreSQL"},
-    {"doctor", "check the installation and this repository's set-up"},
-};
 
 void PrintHelp() {
   std::cout << "usage: pgstate <command> [<args>]\n"
                "       pgstate --help | --version\n\n"
                "PostgreSQL schema as desired state in git.\n\ncommands:\n";
-  for (const Command& c : kCommands) {
+  for (const pgstate::setup::Command& c : pgstate::setup::kCommands) {
     std::printf("  %-11s %s\n", c.name, c.summary);
   }
   std::cout << "\n'pgstate <command> --help' describes one command.\n";

@@ -56,6 +56,43 @@ bool EndsWithSql(std::string_view path) {
   return path.size() > 4 && path.compare(path.size() - 4, 4, ".sql") == 0;
 }
 
+// The line (1-based) of the `nth` (0-based) occurrence of `key` ("section.variable", lower
+// case, as libgit2 names it) in git-config text; 0 when it is not found. Enough of the syntax
+// for our keys: [section] headers, possibly followed by a variable on the same line.
+int KeyLine(std::string_view text, const std::string& key, int nth) {
+  std::string section;
+  int line_no = 0;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view line = text.substr(start, end - start);
+    start = end + 1;
+    ++line_no;
+    size_t i = 0;
+    auto skip_space = [&] {
+      while (i < line.size() && std::isspace(static_cast<unsigned char>(line[i]))) ++i;
+    };
+    skip_space();
+    if (i < line.size() && line[i] == '[') {
+      size_t close = line.find(']', i);
+      if (close == std::string_view::npos) continue;
+      section = Trim(line.substr(i + 1, close - i - 1));
+      std::transform(section.begin(), section.end(), section.begin(),
+                     [](unsigned char c) { return std::tolower(c); });
+      i = close + 1;
+      skip_space();
+    }
+    std::string variable;
+    while (i < line.size() &&
+           (std::isalnum(static_cast<unsigned char>(line[i])) || line[i] == '-')) {
+      variable += static_cast<char>(std::tolower(static_cast<unsigned char>(line[i++])));
+    }
+    if (!variable.empty() && section + "." + variable == key && nth-- == 0) return line_no;
+  }
+  return 0;
+}
+
 using Setter = std::function<core::Status(Config&, const std::string& value)>;
 
 core::Status BadValue(const std::string& file, const std::string& key, const std::string& value,
@@ -220,22 +257,34 @@ core::Result<Config> LoadConfigFile(const std::string& path) {
     return st.take_error();
   }
   std::unique_ptr<git_config_iterator, git::Deleter<git_config_iterator_free>> it(it_raw);
+  // Errors point at the key's line: libgit2 does not say where an entry came from.
+  auto text = core::ReadFile(path);
+  std::map<std::string, int> seen;
+  auto at_line = [&](const std::string& name, Error error) {
+    int line = text.ok() ? KeyLine(*text, name, seen[name]) : 0;
+    if (line == 0) return error;
+    std::string prefix = "'" + path + "': ";
+    if (error.message.compare(0, prefix.size(), prefix) == 0) error.message.erase(0, prefix.size());
+    error.location = core::SourceLocation{path, line, 0};
+    return error;
+  };
   git_config_entry* entry = nullptr;
   while (git_config_next(&entry, it.get()) == 0) {
     std::string name = entry->name;
     if (name.compare(0, 7, "module.") == 0 && name.find('.', 7) != std::string::npos) {
       if (auto st = SetModuleKey(config, path, name, entry->value ? entry->value : ""); !st.ok()) {
-        return st.take_error();
+        return at_line(name, st.take_error());
       }
       continue;
     }
     auto setter = setters.find(name);
     if (setter == setters.end()) {
-      return Error(kExitBadInput, "'" + path + "': unknown key '" + name + "'");
+      return at_line(name, Error(kExitBadInput, "'" + path + "': unknown key '" + name + "'"));
     }
     if (auto st = setter->second(config, entry->value ? entry->value : ""); !st.ok()) {
-      return st.take_error();
+      return at_line(name, st.take_error());
     }
+    ++seen[name];
   }
   if (auto st = ValidateModules(config, path); !st.ok()) return st.take_error();
   return config;
@@ -266,7 +315,7 @@ core::Result<Config> LoadConfigText(std::string_view text, const std::string& di
   for (size_t at; (at = error.message.find(path)) != std::string::npos;) {
     error.message.replace(at, path.size(), display_name);
   }
-  if (error.location && error.location->file == path) error.location->file = display_name;
+  if (error.location) error.location->file = display_name;
   return error;
 }
 

@@ -81,8 +81,8 @@ core::Result<ServerIdentity> ResolveIdentity(const std::string& wanted) {
     return EnvError("running as root: the server user '" + wanted +
                     "' does not exist or is root; PostgreSQL refuses to run as root");
   }
-  for (const char* name : {"pgstate", "postgres"}) {
-    if (std::optional<ServerIdentity> id = LookUpUser(name)) return *id;
+  if (std::optional<std::string> name = ExistingServerUser()) {
+    if (std::optional<ServerIdentity> id = LookUpUser(*name)) return *id;
   }
   core::SubprocessOptions useradd;
   useradd.argv = {"useradd",      "--system",
@@ -309,9 +309,8 @@ core::Result<std::string> EnsureTemplate(const PostgresBinaries& binaries,
                                          const std::string& cache_dir, const std::string& runs_root,
                                          const ServerIdentity& id, bool& created) {
   created = false;
-  std::string name =
-      "template-" + std::to_string(binaries.major) + "-v" + std::to_string(kTemplateFormat);
-  std::string final_path = cache_dir + "/" + name;
+  std::string final_path = TemplatePath(cache_dir, binaries.major);
+  std::string name = final_path.substr(cache_dir.size() + 1);
   std::string marker = final_path + "/PG_VERSION";
   if (::access(marker.c_str(), R_OK) == 0) return final_path;
 
@@ -435,6 +434,17 @@ std::string DefaultCacheDir() {
   const char* home = std::getenv("HOME");
   if (home && *home) return std::string(home) + "/.cache/pgstate";
   return "/tmp/pgstate-cache-" + std::to_string(::geteuid());
+}
+
+std::string TemplatePath(const std::string& cache_dir, int major) {
+  return cache_dir + "/template-" + std::to_string(major) + "-v" + std::to_string(kTemplateFormat);
+}
+
+std::optional<std::string> ExistingServerUser() {
+  for (const char* name : {"pgstate", "postgres"}) {
+    if (LookUpUser(name)) return std::string(name);
+  }
+  return std::nullopt;
 }
 
 std::string DefaultRunsRoot() {

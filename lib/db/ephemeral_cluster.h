@@ -93,6 +93,12 @@ class EphemeralCluster final : public ScratchServer {
 /// $XDG_CACHE_HOME/pgstate, else $HOME/.cache/pgstate; for root without XDG_CACHE_HOME,
 /// /var/cache/pgstate.
 std::string DefaultCacheDir();
+/// Where Start keeps the template cluster of `major` under `cache_dir`
+/// ("<cache_dir>/template-15-v2"); it holds PG_VERSION once the template is complete.
+std::string TemplatePath(const std::string& cache_dir, int major);
+/// Started as root, the existing unprivileged user the server would run as: "pgstate", else
+/// "postgres". nullopt when neither exists (Start then creates "pgstate" with useradd --system).
+std::optional<std::string> ExistingServerUser();
 /// <base>/pgstate-runs-<uid>, where <base> is $TMPDIR when set, else /dev/shm when it is a tmpfs
 /// with at least 1 GiB free, else /tmp (and /tmp when the path would be too long for a Unix
 /// socket).

@@ -65,19 +65,22 @@ TEST_F(ConfigTest, ReadsEveryKey) {
 }
 
 TEST_F(ConfigTest, UnknownKeyIsAnError) {
-  std::string path = Write("[verify]\n\tcolunmOrder = ignore\n");
+  Write("[verify]\n\tcolunmOrder = ignore\n");
   auto c = LoadConfig(dir_->path());
   ASSERT_FALSE(c.ok());
-  EXPECT_EQ(c.error().message, "'" + path + "': unknown key 'verify.colunmorder'");
+  // A repository's .pgstate is named as the repository knows it.
+  EXPECT_EQ(c.error().ToString(), ".pgstate:2: unknown key 'verify.colunmorder'");
+  std::string path = dir_->path() + "/.pgstate";
+  EXPECT_EQ(LoadConfigFile(path).error().ToString(), path + ":2: unknown key 'verify.colunmorder'");
 }
 
 TEST_F(ConfigTest, BadValueIsAnError) {
-  std::string path = Write("[verify]\n\tcolumnOrder = sometimes\n");
+  Write("[verify]\n\tcolumnOrder = sometimes\n");
   auto c = LoadConfig(dir_->path());
   ASSERT_FALSE(c.ok());
-  EXPECT_EQ(c.error().message, "'" + path +
-                                   "': invalid value 'sometimes' for 'verify.columnOrder' "
-                                   "(expected strict or ignore)");
+  EXPECT_EQ(c.error().ToString(), std::string(".pgstate") +
+                                      ":2: invalid value 'sometimes' for 'verify.columnOrder' "
+                                      "(expected strict or ignore)");
 }
 
 TEST_F(ConfigTest, TextFromACommitNamesItsDisplayName) {
@@ -86,7 +89,19 @@ TEST_F(ConfigTest, TextFromACommitNamesItsDisplayName) {
   EXPECT_EQ(ok->schema_dir, "sql");
   auto bad = LoadConfigText("[paths]\n\tshema = sql\n", "HEAD:.pgstate");
   ASSERT_FALSE(bad.ok());
-  EXPECT_EQ(bad.error().message, "'HEAD:.pgstate': unknown key 'paths.shema'");
+  EXPECT_EQ(bad.error().ToString(), "HEAD:.pgstate:2: unknown key 'paths.shema'");
+}
+
+TEST_F(ConfigTest, ErrorsPointAtTheKeysLine) {
+  // A header with a variable on its line, a repeated key (the second one is wrong) and case.
+  Write(
+      "# comment\n[paths] schema = a\n[Postgres]\n\tversion = 15\n\n[postgres]\n"
+      "\tVERSION = fifteen\n");
+  auto c = LoadConfig(dir_->path());
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.error().ToString(), std::string(".pgstate") +
+                                      ":7: invalid value 'fifteen' for 'postgres.version' "
+                                      "(expected a major version such as 15)");
 }
 
 TEST_F(ConfigTest, ReadsModules) {
