@@ -15,6 +15,7 @@
 #include "git/snapshot.h"
 #include "lint/lint.h"
 #include "schema/model.h"
+#include "schema/modules.h"
 
 namespace pgstate::lint {
 
@@ -131,8 +132,10 @@ core::Result<LintOptions> OptionsFor(const config::Config& config) {
 
 // True when the index differs from HEAD in any of `paths` (git pathspecs) whose path also
 // satisfies `wanted`. Compares object ids only: no content is read.
-core::Result<bool> StagedChanges(git_repository* repo, const std::vector<std::string>& paths,
-                                 const std::function<bool(std::string_view)>& wanted) {
+// The wanted paths (either side of a rename) that the index changes compared with HEAD.
+core::Result<std::vector<std::string>> StagedChanges(
+    git_repository* repo, const std::vector<std::string>& paths,
+    const std::function<bool(std::string_view)>& wanted) {
   git::Tree head;
   if (!git::IsHeadUnborn(repo)) {
     auto tree = git::ResolveTree(repo, "HEAD");
@@ -159,14 +162,33 @@ core::Result<bool> StagedChanges(git_repository* repo, const std::vector<std::st
     return st.take_error();
   }
   git::Diff diff(raw_diff);
+  std::vector<std::string> changed;
   for (size_t i = 0; i < git_diff_num_deltas(diff.get()); ++i) {
     const git_diff_delta* d = git_diff_get_delta(diff.get(), i);
-    if ((d->new_file.path != nullptr && wanted(d->new_file.path)) ||
-        (d->old_file.path != nullptr && wanted(d->old_file.path))) {
-      return true;
+    for (const char* path : {d->old_file.path, d->new_file.path}) {
+      if (path != nullptr && wanted(path) &&
+          std::find(changed.begin(), changed.end(), path) == changed.end()) {
+        changed.emplace_back(path);
+      }
     }
   }
-  return false;
+  return changed;
+}
+
+// The modules holding `paths` (desired-state files), with how many of them each holds.
+std::vector<TouchedModule> ModulesOf(const config::Config& config,
+                                     const std::vector<std::string>& paths) {
+  schema::Modules modules(config.modules);
+  std::vector<TouchedModule> touched;
+  if (!modules.configured()) return touched;
+  std::vector<size_t> counts(modules.size(), 0);
+  for (const std::string& path : paths) {
+    if (config.IsSchemaPath(path)) ++counts[modules.ModuleOf(path)];
+  }
+  for (size_t m = 0; m < modules.size(); ++m) {
+    if (counts[m] > 0) touched.push_back({modules[m].name, modules[m].owner, counts[m]});
+  }
+  return touched;
 }
 
 // Outside a repository: the named files, as they are on disk.
@@ -273,10 +295,11 @@ core::Result<CheckResult> RunCheck(const CheckOptions& options) {
           return relevant && scoped;
         });
     if (!changed.ok()) return changed.take_error();
-    if (!*changed) {
+    if (changed->empty()) {
       result.nothing_staged = true;
       return result;
     }
+    result.modules = ModulesOf(*config, *changed);
   }
 
   git::Source source = options.staged ? git::Source::IndexOnly() : git::Source::WorkTree();
@@ -320,6 +343,18 @@ core::Result<CheckResult> RunCheck(const CheckOptions& options) {
   }
 
   if (!scopes.empty()) {
+    if (!options.staged) {
+      std::vector<std::string> in_scope;
+      for (const auto& f : input.schema_files) {
+        for (const std::string& scope : scopes) {
+          if (UnderPath(f.path, scope)) {
+            in_scope.push_back(f.path);
+            break;
+          }
+        }
+      }
+      result.modules = ModulesOf(*config, in_scope);
+    }
     lint_options->in_scope = [scopes](std::string_view path) {
       for (const std::string& s : scopes) {
         if (UnderPath(path, s)) return true;

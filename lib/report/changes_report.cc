@@ -1,5 +1,6 @@
 #include "report/changes_report.h"
 
+#include <algorithm>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <vector>
@@ -99,6 +100,27 @@ std::string FileHeader(const std::string& path, const FileChange* f) {
   return path;
 }
 
+// "billing (@payments-team, 2 objects), accounts (1 object)"
+std::string ModulesLine(const ChangeSet& c) {
+  std::string out;
+  for (const schema::ModuleTouch& m : c.modules) {
+    out += (out.empty() ? "" : ", ") + m.name + " (" + (m.owner.empty() ? "" : m.owner + ", ") +
+           Plural(m.objects, "object", "objects") + ")";
+  }
+  return out;
+}
+
+// The distinct owners of the touched modules, in module order.
+std::vector<std::string> Owners(const ChangeSet& c) {
+  std::vector<std::string> owners;
+  for (const schema::ModuleTouch& m : c.modules) {
+    if (!m.owner.empty() && std::find(owners.begin(), owners.end(), m.owner) == owners.end()) {
+      owners.push_back(m.owner);
+    }
+  }
+  return owners;
+}
+
 std::string RenderHuman(const ChangeSet& c, const ChangesRenderOptions& options) {
   if (c.empty() && c.objects.empty()) return {};
   Palette p(options.color);
@@ -172,6 +194,15 @@ std::string RenderHuman(const ChangeSet& c, const ChangesRenderOptions& options)
       }
     }
   }
+  if (!c.modules.empty()) {
+    out += "\n" + std::string(p.bold) + "modules" + p.reset + " " + ModulesLine(c) + "\n";
+    std::vector<std::string> owners = Owners(c);
+    if (!owners.empty()) {
+      std::string list;
+      for (const std::string& o : owners) list += (list.empty() ? "" : " ") + o;
+      out += std::string(p.bold) + "owners" + p.reset + "  " + list + "\n";
+    }
+  }
   std::string summary = ChangesSummary(c);
   if (!summary.empty()) out += "\n" + summary + "\n";
   return out;
@@ -202,6 +233,12 @@ std::string RenderJson(const ChangeSet& c) {
   summary["migrations"] = migrations_summary;
   summary["files"] = c.files.size();
   out["summary"] = summary;
+
+  json modules = json::array();
+  for (const schema::ModuleTouch& m : c.modules) {
+    modules.push_back({{"name", m.name}, {"owner", OrNull(m.owner)}, {"objects", m.objects}});
+  }
+  out["modules"] = modules;
 
   json files = json::array();
   for (const FileChange& f : c.files) {
@@ -287,6 +324,16 @@ std::string RenderMarkdown(const ChangeSet& c) {
   if (c.empty() && c.objects.empty()) return out + "No schema changes.\n";
   std::string summary = ChangesSummary(c);
   out += summary.empty() ? "" : "**" + summary + "**\n\n";
+  if (!c.modules.empty()) {
+    out += "Modules: " + ModulesLine(c) + "\n";
+    std::vector<std::string> owners = Owners(c);
+    if (!owners.empty()) {
+      std::string list;
+      for (const std::string& o : owners) list += (list.empty() ? "" : " ") + o;
+      out += "Review: " + list + "\n";
+    }
+    out += "\n";
+  }
   if (!c.objects.empty()) {
     out += "| Change | Object | File | Details |\n|---|---|---|---|\n";
     for (const ObjectChange& o : c.objects) {

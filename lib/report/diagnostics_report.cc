@@ -108,6 +108,15 @@ std::string ShownLine(const std::string& line) {
   return line;
 }
 
+// "billing (@payments-team), (root)"
+std::string ModulesText(const std::vector<ModuleOwner>& modules) {
+  std::string out;
+  for (const ModuleOwner& m : modules) {
+    out += (out.empty() ? "" : ", ") + m.name + (m.owner.empty() ? "" : " (" + m.owner + ")");
+  }
+  return out;
+}
+
 std::string RenderHuman(const std::vector<Diagnostic>& ds, const RenderOptions& o) {
   std::string out;
   const char* bold = o.color ? "\033[1m" : "";
@@ -139,6 +148,7 @@ std::string RenderHuman(const std::vector<Diagnostic>& ds, const RenderOptions& 
       out += "  hint: " + hint + "\n";
     }
   }
+  if (!o.modules.empty()) out += "modules: " + ModulesText(o.modules) + "\n";
   if (o.summary && !ds.empty()) out += SummaryLine(ds) + "\n";
   return out;
 }
@@ -167,7 +177,7 @@ json DiagnosticJson(const Diagnostic& d) {
   return j;
 }
 
-std::string RenderJson(const std::vector<Diagnostic>& ds) {
+std::string RenderJson(const std::vector<Diagnostic>& ds, const RenderOptions& o) {
   json out;
   out["version"] = 1;
   json arr = json::array();
@@ -179,11 +189,21 @@ std::string RenderJson(const std::vector<Diagnostic>& ds) {
   }
   out["diagnostics"] = arr;
   out["summary"] = {{"errors", errors}, {"warnings", warnings}};
+  json modules = json::array();
+  for (const ModuleOwner& m : o.modules) {
+    modules.push_back(
+        {{"name", m.name}, {"owner", m.owner.empty() ? json(nullptr) : json(m.owner)}});
+  }
+  out["modules"] = modules;
   return Dump(out);
 }
 
-std::string RenderGithub(const std::vector<Diagnostic>& ds) {
+std::string RenderGithub(const std::vector<Diagnostic>& ds, const RenderOptions& o) {
   std::string out;
+  if (!o.modules.empty()) {
+    out += "::notice title=modules::" + GithubEscape("modules: " + ModulesText(o.modules), false) +
+           "\n";
+  }
   for (const Diagnostic& d : ds) {
     const char* level = d.severity == Severity::kError     ? "error"
                         : d.severity == Severity::kWarning ? "warning"
@@ -340,9 +360,9 @@ std::string RenderDiagnostics(const std::vector<Diagnostic>& diagnostics, Format
     case Format::kHuman:
       return RenderHuman(diagnostics, options);
     case Format::kJson:
-      return RenderJson(diagnostics);
+      return RenderJson(diagnostics, options);
     case Format::kGithub:
-      return RenderGithub(diagnostics);
+      return RenderGithub(diagnostics, options);
     case Format::kSarif:
       return RenderSarif(diagnostics);
   }

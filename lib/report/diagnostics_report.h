@@ -23,12 +23,21 @@ std::optional<Format> ParseFormat(std::string_view name);
 /// True when output to `fd` should be colored: a terminal, and NO_COLOR unset or empty.
 bool ShouldColor(int fd);
 
+/// A module the checked change touches, and who owns it ("" when nobody is configured).
+struct ModuleOwner {
+  std::string name;
+  std::string owner;
+};
+
 struct RenderOptions {
   bool color = false;
   std::string tool =
       "pgstate";  ///< the command that ran ("pgstate check"), for SARIF and summaries
   /// Human format: the trailing summary line ("2 errors, 1 warning"); empty result prints none.
   bool summary = true;
+  /// The modules the checked change touches: a "modules:" line (human, before the summary), a
+  /// "modules" array (json), a notice (github). Nothing when empty.
+  std::vector<ModuleOwner> modules;
 };
 
 /// Renders diagnostics (already sorted by the caller) in `format`.

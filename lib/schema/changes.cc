@@ -10,6 +10,7 @@
 #include <unordered_map>
 
 #include "git/repository.h"
+#include "schema/modules.h"
 #include "sql/lexer.h"
 
 namespace pgstate::schema {
@@ -590,6 +591,29 @@ core::Result<ChangeSet> DetectChanges(const std::vector<git::FileDiff>& diffs,
   }
 
   std::sort(set.objects.begin(), set.objects.end(), ByPathThenLine);
+  Modules modules(config.modules);
+  if (modules.configured()) {
+    std::vector<size_t> counts(modules.size(), 0);
+    for (const ObjectChange& o : set.objects) {
+      if (o.area != Area::kSchema) continue;
+      size_t from = o.old_path.empty() ? modules.size() : modules.ModuleOf(o.old_path);
+      size_t to = o.new_path.empty() ? modules.size() : modules.ModuleOf(o.new_path);
+      if (from < modules.size()) ++counts[from];
+      if (to < modules.size() && to != from) ++counts[to];
+    }
+    // A file moved to another module touches both, whether or not an object changed.
+    std::vector<bool> touched(modules.size(), false);
+    for (const FileChange& f : set.files) {
+      if (f.area != Area::kSchema || f.status != git::FileStatus::kRenamed) continue;
+      touched[modules.ModuleOf(f.old_path)] = true;
+      touched[modules.ModuleOf(f.new_path)] = true;
+    }
+    for (size_t m = 0; m < modules.size(); ++m) {
+      if (counts[m] > 0 || touched[m]) {
+        set.modules.push_back({modules[m].name, modules[m].owner, counts[m]});
+      }
+    }
+  }
   std::stable_sort(set.files.begin(), set.files.end(),
                    [](const FileChange& a, const FileChange& b) { return a.path() < b.path(); });
   std::stable_sort(

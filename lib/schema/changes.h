@@ -97,6 +97,15 @@ struct FileChange {
   }
 };
 
+/// A module whose desired-state objects a change touches (only when modules are configured).
+struct ModuleTouch {
+  std::string name;   ///< "(root)" for files outside every module
+  std::string owner;  ///< "" when none is configured
+  /// Object changes in its files (a move between modules counts for both); a module that only
+  /// lost or gained a renamed file is listed with 0.
+  size_t objects = 0;
+};
+
 struct ChangeSet {
   std::string from_label;  ///< "main", "the index", "merge base of main and topic"
   std::string to_label;
@@ -104,6 +113,9 @@ struct ChangeSet {
   /// Sorted by path(), then line(), then label.
   std::vector<ObjectChange> objects;
   std::vector<MigrationChange> migrations;  ///< sorted by path()
+  /// The modules the object changes touch, in configuration order (root first); empty when no
+  /// module is configured.
+  std::vector<ModuleTouch> modules;
 
   /// Nothing to report: no object or migration change and no file renamed. (Whitespace-only
   /// edits are not in `objects` unless show_all was set.)

@@ -343,5 +343,19 @@ TEST(DiagnosticsReportTest, ShouldColorOnlyOnATerminalWithoutNoColor) {
   ::close(master);
 }
 
+TEST(DiagnosticsReportTest, TheModulesOfTheChangeAreListedInEveryFormat) {
+  RenderOptions o;
+  o.modules = {{"billing", "@payments-team"}, {"(root)", ""}};
+  std::vector<core::Diagnostic> none;
+  EXPECT_EQ(RenderDiagnostics(none, Format::kHuman, o),
+            "modules: billing (@payments-team), (root)\n");
+  std::string json = RenderDiagnostics(none, Format::kJson, o);
+  EXPECT_NE(json.find("\"modules\": ["), std::string::npos) << json;
+  EXPECT_NE(json.find("\"owner\": \"@payments-team\""), std::string::npos) << json;
+  EXPECT_NE(json.find("\"owner\": null"), std::string::npos) << json;
+  EXPECT_EQ(RenderDiagnostics(none, Format::kGithub, o),
+            "::notice title=modules::modules: billing (@payments-team), (root)\n");
+}
+
 }  // namespace
 }  // namespace pgstate::report

@@ -277,5 +277,27 @@ TEST(ChangesInRange, ReadsARepository) {
   EXPECT_EQ(set->to_label, b);
 }
 
+TEST(DetectChanges, NamesTheModulesAndOwnersAChangeTouches) {
+  config::Config config;
+  config.modules = {{"accounts", "db/schema/accounts", "@core", {}, 1},
+                    {"billing", "db/schema/billing", "@payments", {"accounts"}, 4}};
+  ChangeOptions options;
+  auto set =
+      DetectChanges({Added("db/schema/billing/invoices.sql", "CREATE TABLE invoices (id int);\n"),
+                     Renamed("db/schema/accounts/users.sql", "db/schema/billing/users.sql",
+                             "CREATE TABLE users (id int);\n", "CREATE TABLE users (id int);\n"),
+                     Added("db/schema/shared.sql", "CREATE SCHEMA app;\n")},
+                    config, options);
+  ASSERT_TRUE(set.ok()) << set.error().ToString();
+  ASSERT_EQ(set->modules.size(), 3u);
+  EXPECT_EQ(set->modules[0].name, "(root)");
+  EXPECT_EQ(set->modules[1].name, "accounts");
+  EXPECT_EQ(set->modules[1].owner, "@core");
+  EXPECT_EQ(set->modules[1].objects, 0u);  // only its file moved away
+  EXPECT_EQ(set->modules[2].name, "billing");
+  EXPECT_EQ(set->modules[2].objects, 1u);
+  EXPECT_TRUE(Detect({Added("db/schema/a.sql", "CREATE TABLE a (id int);\n")}).modules.empty());
+}
+
 }  // namespace
 }  // namespace pgstate::schema
