@@ -36,7 +36,28 @@ DevServer::DevServer(std::string url, Connection admin)
 core::Result<std::unique_ptr<DevServer>> DevServer::Connect(const std::string& url) {
   core::Result<Connection> admin = Connection::Open(url);
   if (!admin) return admin.take_error();
-  return std::unique_ptr<DevServer>(new DevServer(url, std::move(*admin)));
+  std::unique_ptr<DevServer> server(new DevServer(url, std::move(*admin)));
+  server->DropStaleDatabases();
+  return server;
+}
+
+int DevServer::DropStaleDatabases() {
+  std::string prefix = kScratchComment;
+  core::Result<QueryResult> stale = admin_.Query(
+      "SELECT d.datname FROM pg_database d, "
+      "LATERAL (SELECT shobj_description(d.oid, 'pg_database') AS note) c "
+      "WHERE d.datname LIKE 'pgstate\\_%' AND starts_with(c.note, " +
+      QuoteLiteral(prefix) +
+      ") AND NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.datid = "
+      "d.oid) AND substr(c.note, " +
+      std::to_string(prefix.size() + 1) + ")::timestamptz < now() - interval " +
+      QuoteLiteral(kStaleAfter) + " ORDER BY 1");
+  if (!stale.ok()) return 0;
+  int dropped = 0;
+  for (const auto& row : stale->rows) {
+    if (row[0] && DropDatabase(ScratchDatabase{*row[0], {}}).ok()) ++dropped;
+  }
+  return dropped;
 }
 
 DevServer::~DevServer() {
@@ -61,6 +82,10 @@ core::Result<ScratchDatabase> DevServer::CreateDatabase(std::string_view purpose
                                                    created.error().message);
   }
   created_.push_back(db.name);
+  // When it was created, in the server's clock, for a later run to know it is stale.
+  (void)admin_.Execute("DO $pgstate$ BEGIN EXECUTE format('COMMENT ON DATABASE %I IS %L', " +
+                       QuoteLiteral(db.name) + ", " + QuoteLiteral(kScratchComment) +
+                       " || now()::text); END $pgstate$");
   return db;
 }
 

@@ -42,7 +42,9 @@ class ScratchServer {
 };
 
 /// A server reached through a URL. Scratch databases it created and that are still there are
-/// dropped by the destructor.
+/// dropped by the destructor. Each carries a comment with its creation time
+/// (kScratchComment + timestamp), so the databases of a run that was killed before it could drop
+/// them are dropped by a later Connect: those older than kStaleAfter with no session in them.
 class DevServer final : public ScratchServer {
  public:
   /// Connects to `url` (the database in it is used to create and drop the others). Failure:
@@ -56,12 +58,22 @@ class DevServer final : public ScratchServer {
   std::string Describe() const override;
   int server_version() const override;
 
+  /// Drops the scratch databases left behind by runs that were killed (see above); best
+  /// effort, returns how many were dropped. Connect calls it.
+  int DropStaleDatabases();
+
  private:
   DevServer(std::string url, Connection admin);
   std::string url_;
   Connection admin_;
   std::vector<std::string> created_;
 };
+
+/// The start of the comment every scratch database of a dev server carries.
+inline constexpr const char kScratchComment[] = "pgstate scratch database, created ";
+/// A scratch database nobody uses is stale after this long (PostgreSQL interval syntax): a run
+/// keeps a session open in each of its databases while it uses them.
+inline constexpr const char kStaleAfter[] = "15 minutes";
 
 /// A database name that no concurrent run will pick: "pgstate_<purpose>_<pid>_<n>_<random>",
 /// at most 63 bytes (PostgreSQL's limit).

@@ -66,6 +66,47 @@ TEST_F(DevServerTest, DestructorDropsWhatWasLeft) {
   EXPECT_FALSE(Connection::Open(conninfo).ok());
 }
 
+TEST_F(DevServerTest, ARunKilledBeforeDroppingItsDatabasesHasThemDroppedLater) {
+  core::Result<Connection> admin = Connection::Open(Url());
+  ASSERT_TRUE(admin.ok()) << admin.error().message;
+  auto make = [&](const std::string& name, const std::string& comment) {
+    ASSERT_TRUE(admin->Execute("CREATE DATABASE " + name).ok());
+    if (!comment.empty()) {
+      ASSERT_TRUE(
+          admin->Execute("COMMENT ON DATABASE " + name + " IS " + QuoteLiteral(comment)).ok());
+    }
+  };
+  make("pgstate_killed_1", std::string(kScratchComment) + "2020-01-01 00:00:00+00");
+  make("pgstate_running_1", "");
+  ASSERT_TRUE(admin
+                  ->Execute("DO $$ BEGIN EXECUTE format('COMMENT ON DATABASE "
+                            "pgstate_running_1 IS %L', '" +
+                            std::string(kScratchComment) + "' || now()::text); END $$")
+                  .ok());
+  make("pgstate_someones_own", "");
+  make("pgstate_old_but_used", std::string(kScratchComment) + "2020-01-01 00:00:00+00");
+  core::Result<Connection> user = Connection::Open(WithDatabase(Url(), "pgstate_old_but_used"));
+  ASSERT_TRUE(user.ok());
+
+  core::Result<std::unique_ptr<DevServer>> server = DevServer::Connect(Url());
+  ASSERT_TRUE(server.ok()) << server.error().message;
+  core::Result<QueryResult> left =
+      admin->Query("SELECT datname FROM pg_database WHERE datname LIKE 'pgstate%' ORDER BY 1");
+  ASSERT_TRUE(left.ok());
+  std::vector<std::string> names;
+  for (const auto& row : left->rows) names.push_back(row[0].value_or(""));
+  EXPECT_EQ(names, (std::vector<std::string>{"pgstate_old_but_used", "pgstate_running_1",
+                                             "pgstate_someones_own"}));
+  // A scratch database of this run carries the comment a later run reads.
+  core::Result<ScratchDatabase> db = (*server)->CreateDatabase("fresh");
+  ASSERT_TRUE(db.ok());
+  core::Result<QueryResult> note = admin->Query(
+      "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = " +
+      QuoteLiteral(db->name));
+  ASSERT_TRUE(note.ok());
+  EXPECT_EQ(note->rows.at(0).at(0).value_or("").rfind(kScratchComment, 0), 0u);
+}
+
 TEST_F(DevServerTest, FailuresNeverShowThePassword) {
   core::Result<std::unique_ptr<DevServer>> bad =
       DevServer::Connect("postgresql://postgres:s3cret-pw@/postgres?host=/nonexistent-pgstate");
