@@ -104,8 +104,12 @@ std::string FileHeader(const std::string& path, const FileChange* f) {
 std::string ModulesLine(const ChangeSet& c) {
   std::string out;
   for (const schema::ModuleTouch& m : c.modules) {
-    out += (out.empty() ? "" : ", ") + m.name + " (" + (m.owner.empty() ? "" : m.owner + ", ") +
-           Plural(m.objects, "object", "objects") + ")";
+    std::vector<std::string> notes;
+    if (!m.owner.empty()) notes.push_back(m.owner);
+    if (m.objects > 0) notes.push_back(Plural(m.objects, "object", "objects"));
+    std::string note;
+    for (const std::string& n : notes) note += (note.empty() ? "" : ", ") + n;
+    out += (out.empty() ? "" : ", ") + m.name + (note.empty() ? "" : " (" + note + ")");
   }
   return out;
 }
