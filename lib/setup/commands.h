@@ -20,6 +20,8 @@ inline constexpr Command kCommands[] = {
     {"rebaseline", "after a deploy: fold production's schema into db/baseline.sql"},
     {"sandbox", "run a command against a throwaway database of an ephemeral PostgreSQL"},
     {"doctor", "check the installation and this repository's set-up"},
+    {"owners", "print the owners of the modules some paths belong to (review tooling)"},
+    {"graph", "draw modules and their dependencies, or one module's objects (dot, svg, json)"},
 };
 
 }  // namespace pgstate::setup
