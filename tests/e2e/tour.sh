@@ -1,5 +1,6 @@
 # The five-minute tour of the README, run for real: init, a bad commit refused, two branches
-# merged by the driver, a push verified by the pre-push hook, plan, migrate, rebaseline.
+# merged by the driver, a push verified by the pre-push hook, plan, migrate, rebaseline, and two
+# teams sharing the database through modules.
 #
 # Under ctest it asserts every step. `tests/e2e/tour.sh --show` (or install.sh --tour) prints
 # each command and its output, which is where the README's tour output comes from.
@@ -90,4 +91,39 @@ step 0 git log --oneline -1
 [ -z "$(ls db/migrations)" ] || fail "rebaseline left migrations behind"
 head -1 db/baseline.sql | grep -q '^-- pgstate:baseline version=' || fail "baseline header missing"
 step 0 pgstate verify
+
+# 6. two teams: modules say whose objects are whose, and which modules each may use
+mkdir -p db/schema/accounts db/schema/billing
+git mv db/schema/app.sql db/schema/accounts/app.sql
+cat >> .pgstate <<'INI'
+
+[module "accounts"]
+	path = db/schema/accounts
+	owner = @core-team
+[module "billing"]
+	path = db/schema/billing
+	owner = @payments-team
+INI
+cat > db/schema/billing/invoices.sql <<'SQL'
+CREATE TABLE invoices (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    user_id bigint NOT NULL REFERENCES users (id),
+    total numeric(12, 2) NOT NULL
+);
+SQL
+step 1 pgstate check
+expect_contains "[module-boundary]"
+git config -f .pgstate module.billing.requires accounts
+step 0 pgstate check
+pgstate plan -m create_invoices >/dev/null
+git add -A
+step 0 pgstate changes --staged
+expect_contains "@payments-team"
+step 0 pgstate owners db/schema/billing/invoices.sql
+expect_contains "@payments-team"
+step 0 git commit -q -m "billing: invoices"
+step 0 pgstate graph --format dot
+expect_contains "billing"
+# The README's picture: TOUR_GRAPH_SVG=docs/tour-modules.svg tests/e2e/tour.sh --show
+if [ -n "${TOUR_GRAPH_SVG:-}" ]; then pgstate graph --format svg -o "$TOUR_GRAPH_SVG"; fi
 echo "tour ok"
