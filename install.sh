@@ -36,7 +36,7 @@ packages=(g++ cmake ninja-build pkg-config git ca-certificates
           libgit2-dev libpqxx-dev libpg-query-dev libprotobuf-c-dev libcli11-dev nlohmann-json3-dev libssl-dev
           postgresql-15 postgresql-client-15 help2man)
 if [ "$mode" = test ]; then
-  packages+=(googletest libgtest-dev clang libclang-rt-14-dev python3 python3-jsonschema python3-yaml)
+  packages+=(googletest libgtest-dev clang libclang-rt-14-dev python3 python3-jsonschema python3-yaml graphviz)
 fi
 
 missing=()
