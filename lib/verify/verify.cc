@@ -1,5 +1,6 @@
 #include "verify/verify.h"
 
+#include <future>
 #include <map>
 
 #include "core/defer.h"
@@ -108,17 +109,20 @@ Result<VerifyResult> RunVerify(const VerifyOptions& options) {
   };
 
   progress("loading the desired state (" + std::to_string(snapshot->schema_files.size()) +
-           " files)");
+           " files) and the baseline and " + std::to_string(snapshot->migrations.size()) +
+           " pending migrations");
   auto desired = open_new("desired");
   if (!desired.ok()) return desired.take_error();
-  auto desired_load = LoadDesiredState(*desired, *model, [&] { return open_new("locate"); });
-  if (!desired_load.ok()) return desired_load.take_error();
-
-  progress("loading the baseline and " + std::to_string(snapshot->migrations.size()) +
-           " pending migrations");
   auto migrated = open_new("migrated");
   if (!migrated.ok()) return migrated.take_error();
-  auto migrated_load = LoadMigratedState(*migrated, *snapshot);
+  // The two states are loaded at once, on their own connections: each load is PostgreSQL's work
+  // in its own backend, and the two loads are most of verify's time. Only this thread uses the
+  // server's admin connection and `created` (the desired state's retry creates a database).
+  auto migrated_loading =
+      std::async(std::launch::async, [&] { return LoadMigratedState(*migrated, *snapshot); });
+  auto desired_load = LoadDesiredState(*desired, *model, [&] { return open_new("locate"); });
+  auto migrated_load = migrated_loading.get();
+  if (!desired_load.ok()) return desired_load.take_error();
   if (!migrated_load.ok()) return migrated_load.take_error();
 
   for (auto* loaded : {&*desired_load, &*migrated_load}) {
@@ -130,9 +134,11 @@ Result<VerifyResult> RunVerify(const VerifyOptions& options) {
   }
 
   progress("comparing catalogs");
+  auto migrated_introspecting =
+      std::async(std::launch::async, [&] { return db::Introspect(*migrated); });
   auto desired_catalog = db::Introspect(*desired);
+  auto migrated_catalog = migrated_introspecting.get();
   if (!desired_catalog.ok()) return desired_catalog.take_error();
-  auto migrated_catalog = db::Introspect(*migrated);
   if (!migrated_catalog.ok()) return migrated_catalog.take_error();
   db::CompareOptions compare;
   compare.column_order = snapshot->config.column_order == config::ColumnOrder::kIgnore
