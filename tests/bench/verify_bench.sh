@@ -11,6 +11,9 @@
 #                 directory each time): initdb of the template, then the warm path
 #   warm          pgstate verify with the template cache populated: copy the template, start
 #                 postgres, load the desired state and the baseline, introspect and compare both
+#   warm (shm)    the same with verify's own default runs root (/dev/shm when it is a large
+#                 enough tmpfs) instead of $TMPDIR: what a user gets; for information only,
+#                 since the floor's server runs on disk like the other rows
 #   floor (1x)    psql -f of the file into a fresh database of an already-running server
 #   floor         the same twice, into two fresh databases, one after the other: what verify
 #                 cannot avoid, since it must build both states; the targets use this one
@@ -69,12 +72,15 @@ cp "$schema_file" "$repo/db/baseline.sql"
 git -C "$repo" add -A
 git -C "$repo" commit -q -m "schema and its baseline" --no-verify
 
-# verify CACHE_DIR: runs pgstate verify in the repository with that template cache; prints
-# seconds. Anything but a clean pass stops the benchmark.
+# verify CACHE_DIR [default]: runs pgstate verify in the repository with that template cache
+# (with "default", without TMPDIR, so runs go to verify's default runs root); prints seconds.
+# Anything but a clean pass stops the benchmark.
 verify() {
-  local start end
+  local start end unset_tmpdir=""
+  [ "${2:-}" = default ] && unset_tmpdir="-u TMPDIR"
   start=$(date +%s.%N)
-  if ! (cd "$repo" && XDG_CACHE_HOME=$1 pgstate verify > "$E2E_TMP/verify.out" 2>&1); then
+  # shellcheck disable=SC2086
+  if ! (cd "$repo" && env $unset_tmpdir XDG_CACHE_HOME="$1" pgstate verify > "$E2E_TMP/verify.out" 2>&1); then
     cat "$E2E_TMP/verify.out" >&2
     fail "pgstate verify does not pass on $schema_file"
   fi
@@ -101,16 +107,18 @@ warm_cache="$E2E_TMP/cache-warm"
 verify "$warm_cache" > /dev/null
 tail -1 "$E2E_TMP/verify.out"
 
-for v in cold warm floor1 floor2; do : > "$E2E_TMP/$v.times"; done
+for v in cold warm shm floor1 floor2; do : > "$E2E_TMP/$v.times"; done
 for run in $(seq 1 "$runs"); do
   verify "$E2E_TMP/cache-cold-$run" >> "$E2E_TMP/cold.times"
   verify "$warm_cache" >> "$E2E_TMP/warm.times"
+  verify "$warm_cache" default >> "$E2E_TMP/shm.times"
   load "one_$run" >> "$E2E_TMP/floor1.times"
   load "first_$run" "second_$run" >> "$E2E_TMP/floor2.times"
 done
 
 cold=$(median < "$E2E_TMP/cold.times")
 warm=$(median < "$E2E_TMP/warm.times")
+shm=$(median < "$E2E_TMP/shm.times")
 floor1=$(median < "$E2E_TMP/floor1.times")
 floor=$(median < "$E2E_TMP/floor2.times")
 verdict() { if [ "$(echo "$1 <= $2" | bc)" = 1 ]; then echo PASS; else echo MISS; fi; }
@@ -124,6 +132,8 @@ printf '%-44s %10.3f %9.2fx\n' "cold: pgstate verify, empty template cache" "$co
   "$(echo "$cold / $floor" | bc -l)"
 printf '%-44s %10.3f %9.2fx\n' "warm: pgstate verify, template cached" "$warm" \
   "$(echo "$warm / $floor" | bc -l)"
+printf '%-44s %10.3f %9.2fx\n' "warm, verify's default runs root (shm)" "$shm" \
+  "$(echo "$shm / $floor" | bc -l)"
 printf '%-44s %10.3f %9.2fx\n' "floor (1x): psql -f into one database" "$floor1" \
   "$(echo "$floor1 / $floor" | bc -l)"
 printf '%-44s %10.3f %9.2fx\n' "floor: psql -f into two databases" "$floor" 1
