@@ -11,21 +11,22 @@
 #                 directory each time): initdb of the template, then the warm path
 #   warm          pgstate verify with the template cache populated: copy the template, start
 #                 postgres, load the desired state and the baseline, introspect and compare both
-#   warm (shm)    the same with verify's own default runs root (/dev/shm when it is a large
-#                 enough tmpfs) instead of $TMPDIR: what a user gets; for information only,
-#                 since the floor's server runs on disk like the other rows
 #   floor (1x)    psql -f of the file into a fresh database of an already-running server
 #   floor         the same twice, into two fresh databases, one after the other: what verify
 #                 cannot avoid, since it must build both states; the targets use this one
 #
 # The floor's server is started by start_postgres (tests/e2e/lib.sh) with fsync off, like
-# verify's; CREATE DATABASE is not in the floor's time.
+# verify's; CREATE DATABASE is not in the floor's time. Both servers keep their data on the same
+# storage, BENCH_STORAGE: by default /dev/shm when it is a tmpfs (where verify puts its runs by
+# default), else /tmp. On a slow or shared disk, creating the ~1,000 files of a schema's
+# relations (and copying verify's template) can take longer than PostgreSQL's own work.
 #
 # Targets: warm <= 1.5 x floor + 0.5 s; cold <= warm + 1.5 s.
 #
 # usage: tests/bench/verify_bench.sh [SCHEMA_FILE]
 #   SCHEMA_FILE          default: the largest .sql file of $PGSTATE_CORPUS_DIR/merges
 #   RUNS                 rounds (default 5)
+#   BENCH_STORAGE        directory for the servers' data (default: /dev/shm if a tmpfs, else /tmp)
 #   PGSTATE_BIN_DIR      directory of the built binaries (default: build/tools)
 #   PGSTATE_CORPUS_DIR   the shared corpus (default: ../shared/corpus next to the source)
 set -eu
@@ -44,8 +45,15 @@ fi
 [ -f "$schema_file" ] || { echo "no schema file $schema_file" >&2; exit 2; }
 [ -x "$PGSTATE_BIN_DIR/pgstate-verify" ] || { echo "no pgstate-verify in $PGSTATE_BIN_DIR" >&2; exit 2; }
 
+storage=${BENCH_STORAGE:-}
+if [ -z "$storage" ]; then
+  storage=/tmp
+  [ "$(stat -f -c %T /dev/shm 2>/dev/null)" = tmpfs ] && storage=/dev/shm
+fi
+# Everything of this run (repository, template caches, verify's runs) goes under E2E_TMP there.
+export TMPDIR=$storage
 . "$source_dir/tests/e2e/lib.sh"
-start_postgres
+PG_PARENT=$storage start_postgres
 # As root the ephemeral server runs as an unprivileged user: it must reach its run directory,
 # which verify makes under $TMPDIR.
 export TMPDIR="$E2E_TMP/tmp"
@@ -72,15 +80,12 @@ cp "$schema_file" "$repo/db/baseline.sql"
 git -C "$repo" add -A
 git -C "$repo" commit -q -m "schema and its baseline" --no-verify
 
-# verify CACHE_DIR [default]: runs pgstate verify in the repository with that template cache
-# (with "default", without TMPDIR, so runs go to verify's default runs root); prints seconds.
-# Anything but a clean pass stops the benchmark.
+# verify CACHE_DIR: runs pgstate verify in the repository with that template cache; prints
+# seconds. Anything but a clean pass stops the benchmark.
 verify() {
-  local start end unset_tmpdir=""
-  [ "${2:-}" = default ] && unset_tmpdir="-u TMPDIR"
+  local start end
   start=$(date +%s.%N)
-  # shellcheck disable=SC2086
-  if ! (cd "$repo" && env $unset_tmpdir XDG_CACHE_HOME="$1" pgstate verify > "$E2E_TMP/verify.out" 2>&1); then
+  if ! (cd "$repo" && XDG_CACHE_HOME=$1 pgstate verify > "$E2E_TMP/verify.out" 2>&1); then
     cat "$E2E_TMP/verify.out" >&2
     fail "pgstate verify does not pass on $schema_file"
   fi
@@ -107,18 +112,16 @@ warm_cache="$E2E_TMP/cache-warm"
 verify "$warm_cache" > /dev/null
 tail -1 "$E2E_TMP/verify.out"
 
-for v in cold warm shm floor1 floor2; do : > "$E2E_TMP/$v.times"; done
+for v in cold warm floor1 floor2; do : > "$E2E_TMP/$v.times"; done
 for run in $(seq 1 "$runs"); do
   verify "$E2E_TMP/cache-cold-$run" >> "$E2E_TMP/cold.times"
   verify "$warm_cache" >> "$E2E_TMP/warm.times"
-  verify "$warm_cache" default >> "$E2E_TMP/shm.times"
   load "one_$run" >> "$E2E_TMP/floor1.times"
   load "first_$run" "second_$run" >> "$E2E_TMP/floor2.times"
 done
 
 cold=$(median < "$E2E_TMP/cold.times")
 warm=$(median < "$E2E_TMP/warm.times")
-shm=$(median < "$E2E_TMP/shm.times")
 floor1=$(median < "$E2E_TMP/floor1.times")
 floor=$(median < "$E2E_TMP/floor2.times")
 verdict() { if [ "$(echo "$1 <= $2" | bc)" = 1 ]; then echo PASS; else echo MISS; fi; }
@@ -132,8 +135,6 @@ printf '%-44s %10.3f %9.2fx\n' "cold: pgstate verify, empty template cache" "$co
   "$(echo "$cold / $floor" | bc -l)"
 printf '%-44s %10.3f %9.2fx\n' "warm: pgstate verify, template cached" "$warm" \
   "$(echo "$warm / $floor" | bc -l)"
-printf '%-44s %10.3f %9.2fx\n' "warm, verify's default runs root (shm)" "$shm" \
-  "$(echo "$shm / $floor" | bc -l)"
 printf '%-44s %10.3f %9.2fx\n' "floor (1x): psql -f into one database" "$floor1" \
   "$(echo "$floor1 / $floor" | bc -l)"
 printf '%-44s %10.3f %9.2fx\n' "floor: psql -f into two databases" "$floor" 1
@@ -141,5 +142,5 @@ printf 'warm <= 1.5 x floor + 0.5 s: %.3f <= %.3f  %s\n' "$warm" "$warm_target" 
   "$(verdict "$warm" "$warm_target")"
 printf 'cold <= warm + 1.5 s:        %.3f <= %.3f  %s\n' "$cold" "$cold_target" \
   "$(verdict "$cold" "$cold_target")"
-printf 'median of %d runs each, wall clock; warm / floor (1x) = %.2fx\n' "$runs" \
-  "$(echo "$warm / $floor1" | bc -l)"
+printf 'median of %d runs each, wall clock, data on %s (%s); warm / floor (1x) = %.2fx\n' \
+  "$runs" "$storage" "$(stat -f -c %T "$storage")" "$(echo "$warm / $floor1" | bc -l)"
