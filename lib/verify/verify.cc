@@ -96,9 +96,11 @@ Result<VerifyResult> RunVerify(const VerifyOptions& options) {
   if (!server.ok()) return server.take_error();
   result.server = (*server)->Describe();
 
-  // Scratch databases, dropped on every way out (the cluster itself goes with `server`).
+  // Scratch databases, dropped on every way out of a shared server (an ephemeral cluster goes
+  // with `server`, databases and all).
   std::vector<db::ScratchDatabase> created;
   core::Defer drop([&] {
+    if ((*server)->ephemeral()) return;
     for (const auto& d : created) (void)(*server)->DropDatabase(d);
   });
   auto open_new = [&](const char* purpose) -> Result<db::Connection> {
