@@ -69,6 +69,7 @@ class EphemeralCluster final : public ScratchServer {
   core::Status DropDatabase(const ScratchDatabase& database) override;
   std::string Describe() const override;
   int server_version() const override { return server_version_; }
+  bool ephemeral() const override { return true; }
 
   const std::string& run_dir() const { return run_dir_; }
   const std::string& socket_dir() const { return socket_dir_; }

@@ -39,6 +39,10 @@ class ScratchServer {
   virtual std::string Describe() const = 0;
   /// The server's version number (150018).
   virtual int server_version() const = 0;
+  /// True when every database goes away with this object (an ephemeral cluster, whose directory
+  /// is removed): dropping scratch databases at the end is then wasted work, and on PostgreSQL
+  /// 15 the first DROP DATABASE after a load checkpoints every dirty buffer.
+  virtual bool ephemeral() const { return false; }
 };
 
 /// A server reached through a URL. Scratch databases it created and that are still there are

@@ -114,8 +114,10 @@ Result<PlanCommandResult> RunPlanCommand(const PlanCommandOptions& options) {
   }
   auto server = db::OpenScratchServer(server_options);
   if (!server.ok()) return server.take_error();
+  // Dropped on every way out of a shared server; an ephemeral cluster goes with `server`.
   std::vector<db::ScratchDatabase> created;
   core::Defer drop([&] {
+    if ((*server)->ephemeral()) return;
     for (const auto& d : created) (void)(*server)->DropDatabase(d);
   });
   auto create = [&](const char* purpose) -> Result<db::ScratchDatabase> {

@@ -1,5 +1,6 @@
 #include "verify/verify.h"
 
+#include <future>
 #include <map>
 
 #include "core/defer.h"
@@ -96,9 +97,11 @@ Result<VerifyResult> RunVerify(const VerifyOptions& options) {
   if (!server.ok()) return server.take_error();
   result.server = (*server)->Describe();
 
-  // Scratch databases, dropped on every way out (the cluster itself goes with `server`).
+  // Scratch databases, dropped on every way out of a shared server (an ephemeral cluster goes
+  // with `server`, databases and all).
   std::vector<db::ScratchDatabase> created;
   core::Defer drop([&] {
+    if ((*server)->ephemeral()) return;
     for (const auto& d : created) (void)(*server)->DropDatabase(d);
   });
   auto open_new = [&](const char* purpose) -> Result<db::Connection> {
@@ -109,20 +112,24 @@ Result<VerifyResult> RunVerify(const VerifyOptions& options) {
   };
 
   progress("loading the desired state (" + std::to_string(snapshot->schema_files.size()) +
-           " files)");
+           " files) and the baseline and " + std::to_string(snapshot->migrations.size()) +
+           " pending migrations");
   auto desired = open_new("desired");
   if (!desired.ok()) return desired.take_error();
+  // Roles belong to the cluster: created once, before either state loads.
   if (auto s = db::CreateMissingRoles(*desired, RolesToCreate(*snapshot, *model)); !s.ok()) {
     return s.take_error();
   }
-  auto desired_load = LoadDesiredState(*desired, *model, [&] { return open_new("locate"); });
-  if (!desired_load.ok()) return desired_load.take_error();
-
-  progress("loading the baseline and " + std::to_string(snapshot->migrations.size()) +
-           " pending migrations");
   auto migrated = open_new("migrated");
   if (!migrated.ok()) return migrated.take_error();
-  auto migrated_load = LoadMigratedState(*migrated, *snapshot);
+  // The two states are loaded at once, on their own connections: each load is PostgreSQL's work
+  // in its own backend, and the two loads are most of verify's time. Only this thread uses the
+  // server's admin connection and `created` (the desired state's retry creates a database).
+  auto migrated_loading =
+      std::async(std::launch::async, [&] { return LoadMigratedState(*migrated, *snapshot); });
+  auto desired_load = LoadDesiredState(*desired, *model, [&] { return open_new("locate"); });
+  auto migrated_load = migrated_loading.get();
+  if (!desired_load.ok()) return desired_load.take_error();
   if (!migrated_load.ok()) return migrated_load.take_error();
 
   for (auto* loaded : {&*desired_load, &*migrated_load}) {
@@ -134,9 +141,11 @@ Result<VerifyResult> RunVerify(const VerifyOptions& options) {
   }
 
   progress("comparing catalogs");
+  auto migrated_introspecting =
+      std::async(std::launch::async, [&] { return db::Introspect(*migrated); });
   auto desired_catalog = db::Introspect(*desired);
+  auto migrated_catalog = migrated_introspecting.get();
   if (!desired_catalog.ok()) return desired_catalog.take_error();
-  auto migrated_catalog = db::Introspect(*migrated);
   if (!migrated_catalog.ok()) return migrated_catalog.take_error();
   db::CompareOptions compare;
   compare.column_order = snapshot->config.column_order == config::ColumnOrder::kIgnore

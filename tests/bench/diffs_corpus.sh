@@ -65,7 +65,8 @@ run_case() {
   fi
   [ -f "$dir/from.sql" ] && cat "$dir/from.sql" >> "$work/db/baseline.sql"
   if [ -f "$dir/to.sql" ]; then cp "$dir/to.sql" "$work/db/schema/schema.sql"; fi
-  first_error() { grep -m1 -E 'error|fatal' "$1" | cut -c1-300 || head -c 300 "$1"; }
+  # The first error line, else the first line: one line either way (the results are TSV).
+  first_error() { { grep -m1 -E 'error|fatal' "$1" || head -n1 "$1"; } | cut -c1-300; }
   set +e
   (cd "$work" && "$PGSTATE_BIN_DIR/pgstate-plan" -m corpus --allow-hazards --dev-url "$DEV_URL") \
     > "$work/plan.out" 2> "$work/plan.err"

@@ -57,14 +57,16 @@ pgstate_init_repo() {
 
 # start_postgres: starts a private PostgreSQL server for this test, stopped and removed on exit,
 # and sets PG_HOST (its socket directory) and PG_BIN. As root the server runs as the "postgres"
-# (or "pgstate") system user. Exits 125 (skipped) when no server binaries are installed.
+# (or "pgstate") system user. Exits 125 (skipped) when no server binaries are installed. The
+# data directory goes under $PG_PARENT when set (a benchmark puts it on the storage it measures),
+# else /tmp.
 start_postgres() {
   PG_BIN=""
   for d in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r); do
     if [ -x "$d/initdb" ]; then PG_BIN=$d; break; fi
   done
   if [ -z "$PG_BIN" ]; then echo "skipped: no PostgreSQL server binaries"; exit 125; fi
-  PG_HOST=$(mktemp -d /tmp/pgstate-e2e-pg-XXXXXX)
+  PG_HOST=$(mktemp -d "${PG_PARENT:-/tmp}/pgstate-e2e-pg-XXXXXX")
   pg_run_as=""
   if [ "$(id -u)" = 0 ]; then
     pg_user=postgres
