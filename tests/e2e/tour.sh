@@ -126,4 +126,6 @@ step 0 pgstate graph --format dot
 expect_contains "billing"
 # The README's picture: TOUR_GRAPH_SVG=docs/tour-modules.svg tests/e2e/tour.sh --show
 if [ -n "${TOUR_GRAPH_SVG:-}" ]; then pgstate graph --format svg -o "$TOUR_GRAPH_SVG"; fi
+# Modules load in dependency order: accounts before billing, whatever the files are called.
+expect_code 0 pgstate verify
 echo "tour ok"
