@@ -12,6 +12,7 @@
 
 #include "schema/parse_tree.h"
 #include "sql/keyer.h"
+#include "sql/lexer.h"
 #include "sql/names.h"
 
 namespace pgstate::schema {
@@ -1145,7 +1146,23 @@ LoadScript::LoadScript(const Model& model) : model_(&model) {
     const Statement& s = model.statement(id);
     std::string_view text = model.file_of(id).TextOf(s.text);
     segments_.push_back({sql_.size(), text.size(), id});
+    size_t start = sql_.size();
     sql_.append(text);
+    // The script loads as one transaction, where CREATE INDEX CONCURRENTLY cannot run; into an
+    // empty database a plain CREATE INDEX builds the same index. The keyword is blanked, not
+    // removed, so every offset still maps back to the file.
+    const PgQuery__Node* node = NodeOf(s);
+    if (node != nullptr && node->node_case == PG_QUERY__NODE__NODE_INDEX_STMT &&
+        node->index_stmt->concurrent) {
+      for (sql::lexer::Token t = sql::lexer::NextToken(text, 0);
+           t.kind != sql::lexer::TokenKind::kEnd && !sql::lexer::IsWord(text, t, "on");
+           t = sql::lexer::NextToken(text, t.end)) {
+        if (sql::lexer::IsWord(text, t, "concurrently")) {
+          sql_.replace(start + t.begin, t.end - t.begin, t.end - t.begin, ' ');
+          break;
+        }
+      }
+    }
     size_t last = text.find_last_not_of(" \t\r\n");
     if (last == std::string_view::npos || text[last] != ';') sql_ += ";";
     sql_ += "\n";

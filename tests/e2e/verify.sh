@@ -26,6 +26,14 @@ expect_code 0 pgstate verify
 expect_contains "verified the work tree"
 git add -A && git commit -q -m users --no-verify
 
+# An index built CONCURRENTLY, as production needs it, is the same index in the desired state.
+printf '\nCREATE INDEX CONCURRENTLY users_email_idx ON users (email);\n' >> db/schema/app.sql
+printf -- '-- pgstate:no-transaction\nCREATE INDEX CONCURRENTLY users_email_idx ON users (email);\n' \
+  > db/migrations/20240101000001_users_email_idx.sql
+expect_code 0 pgstate verify
+git checkout -q db/schema/app.sql
+rm db/migrations/20240101000001_users_email_idx.sql
+
 # A desired-state change without its migration.
 cat >> db/schema/app.sql <<'SQL'
 

@@ -379,5 +379,19 @@ TEST(LoadScriptTest, FollowsEachFilesSearchPath) {
             "SET search_path = '';\nCREATE TABLE public.u (id int);\n");
 }
 
+TEST(LoadScriptTest, AConcurrentIndexLoadsInsideTheScriptsTransaction) {
+  Model m = Model::Parse(
+      {{"db/schema/a.sql",
+        "CREATE TABLE t (id int);\ncreate unique index concurrently t_id ON t (id);\n"}});
+  LoadScript script(m);
+  size_t at = script.sql().find("create unique index");
+  ASSERT_NE(at, std::string::npos) << script.sql();
+  EXPECT_EQ(script.sql().substr(at, 40), "create unique index              t_id ON");
+  // Offsets still map to the file: "t_id" is at line 2, column 34.
+  auto where = script.Locate(at + 34);
+  ASSERT_TRUE(where.has_value());
+  EXPECT_EQ(where->ToString(), "db/schema/a.sql:2:35");
+}
+
 }  // namespace
 }  // namespace pgstate::schema
