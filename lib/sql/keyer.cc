@@ -1664,8 +1664,10 @@ void Describer::Describe(const Node* node) {
       Defines({"comment on " + target.kind, target.schema, target.name});
       if (target.kind == "constraint" || target.kind == "trigger" || target.kind == "policy" ||
           target.kind == "rule" || target.kind == "column") {
-        // The table part is a relation; the sub-object itself may live in an element.
-        AddRef({"relation", target.schema, target.name.substr(0, target.name.rfind('.'))});
+        // The table part is a relation; the sub-object itself may live in an element. The
+        // names say where the table ends, even when the sub-object's name holds a dot.
+        QName relation = ResolveWithTail(NamesOfList(c->object)).first;
+        AddRef({"relation", relation.schema, relation.name});
       }
       AddRef(target);
       return;

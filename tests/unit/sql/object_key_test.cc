@@ -371,6 +371,8 @@ TEST(ReferencesTest, WhatEachStatementNeeds) {
        {"sequence public.t_id_seq", "relation public.t"}},
       {"COMMENT ON TABLE t IS 'x';", {"table public.t"}},
       {"COMMENT ON COLUMN t.c IS 'x';", {"relation public.t", "column public.t.c"}},
+      {"COMMENT ON CONSTRAINT \"my.check\" ON app.t IS 'x';",
+       {"relation app.t", "constraint app.t.my.check"}},
       {"ALTER TABLE t OWNER TO r;", {"relation public.t"}},
       {"ALTER FUNCTION f(int) OWNER TO r;", {"function public.f(int4)"}},
       {"GRANT SELECT ON t, app.u TO r;", {"relation public.t", "relation app.u"}},
