@@ -2,7 +2,10 @@
 // What every thin main shares: CLI11 exit-code mapping, --version, and the last-resort guard
 // that turns an escaped exception into "fatal: …".
 
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
+#include <climits>
 #include <cstdio>
 #include <exception>
 #include <iostream>
@@ -12,6 +15,17 @@
 #include "core/exit_code.h"
 
 namespace pgstate::tools {
+
+/// The directory of the running binary ("" when /proc cannot say): where its siblings
+/// (pgstate-merge, the other commands) are installed.
+inline std::string SelfDir() {
+  char buf[PATH_MAX];
+  ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf - 1);
+  if (n <= 0) return {};
+  std::string path(buf, static_cast<size_t>(n));
+  size_t slash = path.rfind('/');
+  return slash == std::string::npos ? std::string() : path.substr(0, slash);
+}
 
 /// Adds --version ("pgstate-<cmd> <version>") to `app`.
 inline void AddVersion(CLI::App& app) {

@@ -1,26 +1,11 @@
 // pgstate-doctor: is this machine and this repository ready for pgstate, and what to fix if not.
 
-#include <unistd.h>
-
-#include <climits>
 #include <cstdlib>
-#include <filesystem>
 
 #include "cli.h"
 #include "git/libgit2.h"
 #include "report/diagnostics_report.h"
 #include "setup/doctor.h"
-
-namespace {
-
-std::string SelfDir() {
-  char buf[PATH_MAX];
-  ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf - 1);
-  if (n <= 0) return {};
-  return std::filesystem::path(std::string(buf, static_cast<size_t>(n))).parent_path().string();
-}
-
-}  // namespace
 
 int main(int argc, char** argv) {
   using namespace pgstate;
@@ -49,7 +34,7 @@ int main(int argc, char** argv) {
   }
   return tools::RunGuarded("pgstate-doctor", [&] {
     git::LibGit2Guard guard;
-    opts.bin_dir = SelfDir();
+    opts.bin_dir = pgstate::tools::SelfDir();
     const char* path = std::getenv("PATH");
     opts.path_env = path ? path : "";
     auto checks = setup::RunDoctor(opts);

@@ -1,8 +1,5 @@
 // pgstate-init: set pgstate up in a git repository (or take it out again).
 
-#include <unistd.h>
-
-#include <climits>
 #include <filesystem>
 
 #include "cli.h"
@@ -11,13 +8,6 @@
 #include "setup/init.h"
 
 namespace {
-
-std::string SelfDir() {
-  char buf[PATH_MAX];
-  ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf - 1);
-  if (n <= 0) return {};
-  return std::filesystem::path(std::string(buf, static_cast<size_t>(n))).parent_path().string();
-}
 
 // Installed layout (<prefix>/bin, <prefix>/share/pgstate/hooks) or a build tree.
 std::string HooksSourceDir(const std::string& bin_dir) {
@@ -61,7 +51,7 @@ int main(int argc, char** argv) {
   }
   return tools::RunGuarded("pgstate-init", [&] {
     git::LibGit2Guard guard;
-    opts.bin_dir = SelfDir();
+    opts.bin_dir = pgstate::tools::SelfDir();
     opts.hooks_source_dir = HooksSourceDir(opts.bin_dir);
     if (!opts.from_url.empty() && !opts.uninstall) {
       std::cerr << "pgstate-init: dumping the schema of '"

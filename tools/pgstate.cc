@@ -2,13 +2,13 @@
 
 #include <unistd.h>
 
-#include <climits>
 #include <cstdio>
 #include <cstring>
 #include <iostream>
 #include <string>
 #include <vector>
 
+#include "cli.h"
 #include "core/build_info.h"
 #include "core/exit_code.h"
 #include "setup/commands.h"
@@ -23,15 +23,6 @@ void PrintHelp() {
     std::printf("  %-11s %s\n", c.name, c.summary);
   }
   std::cout << "\n'pgstate <command> --help' describes one command.\n";
-}
-
-std::string SelfDir() {
-  char buf[PATH_MAX];
-  ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf - 1);
-  if (n <= 0) return {};
-  std::string path(buf, static_cast<size_t>(n));
-  size_t slash = path.rfind('/');
-  return slash == std::string::npos ? std::string() : path.substr(0, slash);
 }
 
 }  // namespace
@@ -60,7 +51,7 @@ int main(int argc, char** argv) {
   for (int i = 2; i < argc; ++i) args.push_back(argv[i]);
   args.push_back(nullptr);
 
-  std::string beside = SelfDir() + "/" + binary;
+  std::string beside = pgstate::tools::SelfDir() + "/" + binary;
   if (::access(beside.c_str(), X_OK) == 0) ::execv(beside.c_str(), args.data());
   ::execvp(binary.c_str(), args.data());
   std::cerr << "pgstate: '" << argv[1] << "' is not a pgstate command (no '" << binary

@@ -56,11 +56,14 @@ bool EndsWithSql(std::string_view path) {
   return path.size() > 4 && path.compare(path.size() - 4, 4, ".sql") == 0;
 }
 
-// The line (1-based) of the `nth` (0-based) occurrence of `key` ("section.variable", lower
-// case, as libgit2 names it) in git-config text; 0 when it is not found. Enough of the syntax
-// for our keys: [section] headers, possibly followed by a variable on the same line.
-int KeyLine(std::string_view text, const std::string& key, int nth) {
-  std::string section;
+// The line (1-based) in git-config text of the `nth` (0-based) occurrence of `variable` in
+// `section` ("postgres", "module.Billing": the section name lower case, a subsection as
+// written), or of the section's header when `variable` is empty; 0 when not found. Enough of
+// the syntax for our keys: [section] and [section "subsection"] headers, possibly followed by a
+// variable on the same line.
+int ConfigLine(std::string_view text, const std::string& section, const std::string& variable,
+               int nth) {
+  std::string current;
   int line_no = 0;
   size_t start = 0;
   while (start < text.size()) {
@@ -77,20 +80,35 @@ int KeyLine(std::string_view text, const std::string& key, int nth) {
     if (i < line.size() && line[i] == '[') {
       size_t close = line.find(']', i);
       if (close == std::string_view::npos) continue;
-      section = Trim(line.substr(i + 1, close - i - 1));
-      std::transform(section.begin(), section.end(), section.begin(),
+      std::string header = Trim(line.substr(i + 1, close - i - 1));
+      size_t quote = header.find('"');
+      current = Trim(std::string_view(header).substr(0, quote));
+      std::transform(current.begin(), current.end(), current.begin(),
                      [](unsigned char c) { return std::tolower(c); });
+      if (quote != std::string::npos && header.back() == '"') {
+        current += "." + header.substr(quote + 1, header.size() - quote - 2);
+      }
+      if (variable.empty() && current == section && nth-- == 0) return line_no;
       i = close + 1;
       skip_space();
     }
-    std::string variable;
+    std::string name;
     while (i < line.size() &&
            (std::isalnum(static_cast<unsigned char>(line[i])) || line[i] == '-')) {
-      variable += static_cast<char>(std::tolower(static_cast<unsigned char>(line[i++])));
+      name += static_cast<char>(std::tolower(static_cast<unsigned char>(line[i++])));
     }
-    if (!variable.empty() && section + "." + variable == key && nth-- == 0) return line_no;
+    if (!name.empty() && !variable.empty() && current == section && name == variable &&
+        nth-- == 0) {
+      return line_no;
+    }
   }
   return 0;
+}
+
+// The line of `key` ("section.variable", "module.Billing.path", as libgit2 names it).
+int KeyLine(std::string_view text, const std::string& key, int nth) {
+  size_t dot = key.rfind('.');
+  return ConfigLine(text, key.substr(0, dot), key.substr(dot + 1), nth);
 }
 
 using Setter = std::function<core::Status(Config&, const std::string& value)>;
@@ -167,24 +185,6 @@ bool Config::IsMigrationPath(std::string_view path) const {
   return rest.find('/') == std::string_view::npos;
 }
 
-// The line of `[module "name"]` in the file's text (0 when not found).
-int ModuleLine(const std::string& text, const std::string& name) {
-  int line = 1;
-  for (size_t start = 0; start < text.size(); ++line) {
-    size_t end = text.find('\n', start);
-    if (end == std::string::npos) end = text.size();
-    std::string l = Trim(std::string_view(text).substr(start, end - start));
-    if (l.size() > 8 && l.front() == '[' && l.back() == ']') {
-      std::string inner = Trim(std::string_view(l).substr(1, l.size() - 2));
-      if (inner.compare(0, 6, "module") == 0 && Trim(inner.substr(6)) == "\"" + name + "\"") {
-        return line;
-      }
-    }
-    start = end + 1;
-  }
-  return 0;
-}
-
 // module.<name>.<key>: the name keeps its case, the key is lower-cased by libgit2.
 core::Status SetModuleKey(Config& config, const std::string& path, const std::string& entry,
                           const std::string& value) {
@@ -211,7 +211,9 @@ core::Status SetModuleKey(Config& config, const std::string& path, const std::st
 
 core::Status ValidateModules(Config& config, const std::string& path) {
   auto text = core::ReadFile(path);
-  for (Module& m : config.modules) m.line = text.ok() ? ModuleLine(*text, m.name) : 0;
+  for (Module& m : config.modules) {
+    m.line = text.ok() ? ConfigLine(*text, "module." + m.name, "", 0) : 0;
+  }
   auto at = [&](const Module& m) { return core::SourceLocation{path, m.line, 1}; };
   for (const Module& m : config.modules) {
     if (m.path.empty()) {

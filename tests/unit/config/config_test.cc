@@ -152,7 +152,7 @@ TEST_F(ConfigTest, AModuleNeedsAPathOfItsOwn) {
   Write("[module \"a\"]\n\tpath = db/x\n\tcolour = red\n");
   c = LoadConfig(dir_->path());
   ASSERT_FALSE(c.ok());
-  EXPECT_NE(c.error().message.find("unknown key 'module.a.colour'"), std::string::npos);
+  EXPECT_EQ(c.error().ToString(), ".pgstate:3: unknown key 'module.a.colour'");
 }
 
 }  // namespace
