@@ -9,7 +9,7 @@
 
 #include "core/temp_dir.h"
 #include "migrate/backup.h"
-#include "test_cluster.h"
+#include "unit/db/test_cluster.h"
 
 namespace pgstate::migrate {
 namespace {

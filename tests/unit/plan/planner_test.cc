@@ -11,7 +11,7 @@
 #include "plan/plan.h"
 #include "plan/prover.h"
 #include "plan/render.h"
-#include "test_cluster.h"
+#include "unit/db/test_cluster.h"
 
 namespace pgstate::plan {
 namespace {

@@ -1,6 +1,7 @@
 #pragma once
-// One ephemeral PostgreSQL server per test process, started on first use. Without PostgreSQL
-// binaries on the machine the process exits 125, which CTest reports as skipped.
+// One ephemeral PostgreSQL server per test process, started on first use (the plan and migrate
+// tests share it). Without PostgreSQL binaries on the machine the process exits 125, which
+// CTest reports as skipped.
 
 #include <cstdio>
 #include <cstdlib>
