@@ -39,7 +39,7 @@ int main(int argc, char** argv) {
     report::Format format = *report::ParseFormat(format_name);
     render.color = format == report::Format::kHuman && report::ShouldColor(STDOUT_FILENO);
     render.tool = "pgstate check";
-    for (const auto& m : result->modules) render.modules.push_back({m.name, m.owner});
+    render.modules = result->modules;
     std::cout << report::RenderDiagnostics(result->diagnostics, format, render);
     return core::HasErrors(result->diagnostics) ? core::kExitFindings : core::kExitOk;
   });

@@ -176,19 +176,15 @@ core::Result<std::vector<std::string>> StagedChanges(
 }
 
 // The modules holding `paths` (desired-state files), with how many of them each holds.
-std::vector<TouchedModule> ModulesOf(const config::Config& config,
-                                     const std::vector<std::string>& paths) {
-  schema::Modules modules(config.modules);
-  std::vector<TouchedModule> touched;
-  if (!modules.configured()) return touched;
+std::vector<schema::ModuleTouch> ModulesOf(const config::Config& config,
+                                           const schema::Modules& modules,
+                                           const std::vector<std::string>& paths) {
+  if (!modules.configured()) return {};
   std::vector<size_t> counts(modules.size(), 0);
   for (const std::string& path : paths) {
     if (config.IsSchemaPath(path)) ++counts[modules.ModuleOf(path)];
   }
-  for (size_t m = 0; m < modules.size(); ++m) {
-    if (counts[m] > 0) touched.push_back({modules[m].name, modules[m].owner, counts[m]});
-  }
-  return touched;
+  return modules.Touches(counts);
 }
 
 // Outside a repository: the named files, as they are on disk.
@@ -299,7 +295,7 @@ core::Result<CheckResult> RunCheck(const CheckOptions& options) {
       result.nothing_staged = true;
       return result;
     }
-    result.modules = ModulesOf(*config, *changed);
+    result.modules = ModulesOf(*config, lint_options->modules, *changed);
   }
 
   git::Source source = options.staged ? git::Source::IndexOnly() : git::Source::WorkTree();
@@ -353,7 +349,7 @@ core::Result<CheckResult> RunCheck(const CheckOptions& options) {
           }
         }
       }
-      result.modules = ModulesOf(*config, in_scope);
+      result.modules = ModulesOf(*config, lint_options->modules, in_scope);
     }
     lint_options->in_scope = [scopes](std::string_view path) {
       for (const std::string& s : scopes) {

@@ -14,6 +14,7 @@
 
 #include "core/diagnostic.h"
 #include "core/error.h"
+#include "schema/modules.h"
 
 namespace pgstate::lint {
 
@@ -23,13 +24,6 @@ struct CheckOptions {
   std::string cwd;                 ///< where the command runs; "" = the current directory
 };
 
-/// A module whose desired-state files a check covered (staged changes, or the paths given).
-struct TouchedModule {
-  std::string name;   ///< "(root)" for files outside every module
-  std::string owner;  ///< "" when none is configured
-  size_t files = 0;
-};
-
 struct CheckResult {
   std::vector<core::Diagnostic> diagnostics;  ///< sorted by file, line, column, rule
   size_t files_checked = 0;
@@ -37,9 +31,9 @@ struct CheckResult {
   /// with HEAD: nothing was parsed.
   bool nothing_staged = false;
   /// With modules configured: the modules of the staged schema files (--staged) or of the
-  /// schema files under the paths given, so a change can be routed to its owners. Empty for a
-  /// check of everything.
-  std::vector<TouchedModule> modules;
+  /// schema files under the paths given, counting those files, so a change can be routed to its
+  /// owners. Empty for a check of everything.
+  std::vector<schema::ModuleTouch> modules;
 };
 
 /// Runs the check. Errors (kExitBadInput): bad .pgstate ("'.pgstate': check.disable names

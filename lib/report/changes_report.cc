@@ -106,23 +106,12 @@ std::string ModulesLine(const ChangeSet& c) {
   for (const schema::ModuleTouch& m : c.modules) {
     std::vector<std::string> notes;
     if (!m.owner.empty()) notes.push_back(m.owner);
-    if (m.objects > 0) notes.push_back(Plural(m.objects, "object", "objects"));
+    if (m.count > 0) notes.push_back(Plural(m.count, "object", "objects"));
     std::string note;
     for (const std::string& n : notes) note += (note.empty() ? "" : ", ") + n;
     out += (out.empty() ? "" : ", ") + m.name + (note.empty() ? "" : " (" + note + ")");
   }
   return out;
-}
-
-// The distinct owners of the touched modules, in module order.
-std::vector<std::string> Owners(const ChangeSet& c) {
-  std::vector<std::string> owners;
-  for (const schema::ModuleTouch& m : c.modules) {
-    if (!m.owner.empty() && std::find(owners.begin(), owners.end(), m.owner) == owners.end()) {
-      owners.push_back(m.owner);
-    }
-  }
-  return owners;
 }
 
 std::string RenderHuman(const ChangeSet& c, const ChangesRenderOptions& options) {
@@ -200,7 +189,7 @@ std::string RenderHuman(const ChangeSet& c, const ChangesRenderOptions& options)
   }
   if (!c.modules.empty()) {
     out += "\n" + std::string(p.bold) + "modules" + p.reset + " " + ModulesLine(c) + "\n";
-    std::vector<std::string> owners = Owners(c);
+    std::vector<std::string> owners = schema::OwnersOf(c.modules);
     if (!owners.empty()) {
       std::string list;
       for (const std::string& o : owners) list += (list.empty() ? "" : " ") + o;
@@ -240,7 +229,7 @@ std::string RenderJson(const ChangeSet& c) {
 
   json modules = json::array();
   for (const schema::ModuleTouch& m : c.modules) {
-    modules.push_back({{"name", m.name}, {"owner", OrNull(m.owner)}, {"objects", m.objects}});
+    modules.push_back({{"name", m.name}, {"owner", OrNull(m.owner)}, {"objects", m.count}});
   }
   out["modules"] = modules;
 
@@ -330,7 +319,7 @@ std::string RenderMarkdown(const ChangeSet& c) {
   out += summary.empty() ? "" : "**" + summary + "**\n\n";
   if (!c.modules.empty()) {
     out += "Modules: " + ModulesLine(c) + "\n";
-    std::vector<std::string> owners = Owners(c);
+    std::vector<std::string> owners = schema::OwnersOf(c.modules);
     if (!owners.empty()) {
       std::string list;
       for (const std::string& o : owners) list += (list.empty() ? "" : " ") + o;

@@ -109,9 +109,9 @@ std::string ShownLine(const std::string& line) {
 }
 
 // "billing (@payments-team), (root)"
-std::string ModulesText(const std::vector<ModuleOwner>& modules) {
+std::string ModulesText(const std::vector<schema::ModuleTouch>& modules) {
   std::string out;
-  for (const ModuleOwner& m : modules) {
+  for (const schema::ModuleTouch& m : modules) {
     out += (out.empty() ? "" : ", ") + m.name + (m.owner.empty() ? "" : " (" + m.owner + ")");
   }
   return out;
@@ -190,7 +190,7 @@ std::string RenderJson(const std::vector<Diagnostic>& ds, const RenderOptions& o
   out["diagnostics"] = arr;
   out["summary"] = {{"errors", errors}, {"warnings", warnings}};
   json modules = json::array();
-  for (const ModuleOwner& m : o.modules) {
+  for (const schema::ModuleTouch& m : o.modules) {
     modules.push_back(
         {{"name", m.name}, {"owner", m.owner.empty() ? json(nullptr) : json(m.owner)}});
   }

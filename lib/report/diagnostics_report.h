@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/diagnostic.h"
+#include "schema/modules.h"
 
 namespace pgstate::report {
 
@@ -23,12 +24,6 @@ std::optional<Format> ParseFormat(std::string_view name);
 /// True when output to `fd` should be colored: a terminal, and NO_COLOR unset or empty.
 bool ShouldColor(int fd);
 
-/// A module the checked change touches, and who owns it ("" when nobody is configured).
-struct ModuleOwner {
-  std::string name;
-  std::string owner;
-};
-
 struct RenderOptions {
   bool color = false;
   std::string tool =
@@ -37,7 +32,7 @@ struct RenderOptions {
   bool summary = true;
   /// The modules the checked change touches: a "modules:" line (human, before the summary), a
   /// "modules" array (json), a notice (github). Nothing when empty.
-  std::vector<ModuleOwner> modules;
+  std::vector<schema::ModuleTouch> modules;
 };
 
 /// Renders diagnostics (already sorted by the caller) in `format`.

@@ -608,11 +608,7 @@ core::Result<ChangeSet> DetectChanges(const std::vector<git::FileDiff>& diffs,
       touched[modules.ModuleOf(f.old_path)] = true;
       touched[modules.ModuleOf(f.new_path)] = true;
     }
-    for (size_t m = 0; m < modules.size(); ++m) {
-      if (counts[m] > 0 || touched[m]) {
-        set.modules.push_back({modules[m].name, modules[m].owner, counts[m]});
-      }
-    }
+    set.modules = modules.Touches(counts, touched);
   }
   std::stable_sort(set.files.begin(), set.files.end(),
                    [](const FileChange& a, const FileChange& b) { return a.path() < b.path(); });

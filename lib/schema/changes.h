@@ -21,6 +21,7 @@
 #include "core/error.h"
 #include "git/diff.h"
 #include "git/libgit2.h"
+#include "schema/modules.h"
 #include "sql/object_key.h"
 #include "sql/source_file.h"
 
@@ -97,15 +98,6 @@ struct FileChange {
   }
 };
 
-/// A module whose desired-state objects a change touches (only when modules are configured).
-struct ModuleTouch {
-  std::string name;   ///< "(root)" for files outside every module
-  std::string owner;  ///< "" when none is configured
-  /// Object changes in its files (a move between modules counts for both); a module that only
-  /// lost or gained a renamed file is listed with 0.
-  size_t objects = 0;
-};
-
 struct ChangeSet {
   std::string from_label;  ///< "main", "the index", "merge base of main and topic"
   std::string to_label;
@@ -113,8 +105,9 @@ struct ChangeSet {
   /// Sorted by path(), then line(), then label.
   std::vector<ObjectChange> objects;
   std::vector<MigrationChange> migrations;  ///< sorted by path()
-  /// The modules the object changes touch, in configuration order (root first); empty when no
-  /// module is configured.
+  /// The modules the object changes touch, in configuration order (root first), counting the
+  /// object changes in their files (a move between modules counts for both; a module that only
+  /// lost or gained a renamed file has 0); empty when no module is configured.
   std::vector<ModuleTouch> modules;
 
   /// Nothing to report: no object or migration change and no file renamed. (Whitespace-only

@@ -83,6 +83,28 @@ Modules::Modules(const std::vector<config::Module>& modules) {
   }
 }
 
+std::vector<std::string> OwnersOf(const std::vector<ModuleTouch>& touched) {
+  std::vector<std::string> owners;
+  for (const ModuleTouch& m : touched) {
+    if (!m.owner.empty() && std::find(owners.begin(), owners.end(), m.owner) == owners.end()) {
+      owners.push_back(m.owner);
+    }
+  }
+  return owners;
+}
+
+std::vector<ModuleTouch> Modules::Touches(const std::vector<size_t>& counts,
+                                          const std::vector<bool>& also) const {
+  std::vector<ModuleTouch> touched;
+  for (size_t m = 0; m < modules_.size(); ++m) {
+    size_t count = m < counts.size() ? counts[m] : 0;
+    if (count > 0 || (m < also.size() && also[m])) {
+      touched.push_back({modules_[m].name, modules_[m].owner, count});
+    }
+  }
+  return touched;
+}
+
 size_t Modules::Find(std::string_view name) const {
   for (size_t i = 1; i < modules_.size(); ++i) {
     if (modules_[i].name == name) return i;

@@ -19,6 +19,17 @@
 
 namespace pgstate::schema {
 
+/// A module a change touches, and who owns it: what `changes` and `check` report so a change
+/// reaches the right reviewers.
+struct ModuleTouch {
+  std::string name;   ///< "(root)" for files outside every module
+  std::string owner;  ///< "" when none is configured
+  size_t count = 0;   ///< what the caller counts in it: object changes, files
+};
+
+/// The distinct owners of `touched`, in order, leaving out modules without one.
+std::vector<std::string> OwnersOf(const std::vector<ModuleTouch>& touched);
+
 class Modules {
  public:
   static constexpr size_t kRoot = 0;
@@ -54,6 +65,11 @@ class Modules {
   const std::vector<std::vector<size_t>>& cycles() const { return cycles_; }
   /// The rank of each module in load order (root 0): required modules rank lower.
   size_t Rank(size_t module) const { return rank_[module]; }
+
+  /// The modules with a non-zero `counts[m]` (indexed like the modules), or listed in `also`,
+  /// in module order.
+  std::vector<ModuleTouch> Touches(const std::vector<size_t>& counts,
+                                   const std::vector<bool>& also = {}) const;
 
  private:
   std::vector<Info> modules_;

@@ -293,9 +293,9 @@ TEST(DetectChanges, NamesTheModulesAndOwnersAChangeTouches) {
   EXPECT_EQ(set->modules[0].name, "(root)");
   EXPECT_EQ(set->modules[1].name, "accounts");
   EXPECT_EQ(set->modules[1].owner, "@core");
-  EXPECT_EQ(set->modules[1].objects, 0u);  // only its file moved away
+  EXPECT_EQ(set->modules[1].count, 0u);  // only its file moved away
   EXPECT_EQ(set->modules[2].name, "billing");
-  EXPECT_EQ(set->modules[2].objects, 1u);
+  EXPECT_EQ(set->modules[2].count, 1u);
   EXPECT_TRUE(Detect({Added("db/schema/a.sql", "CREATE TABLE a (id int);\n")}).modules.empty());
 }
 
