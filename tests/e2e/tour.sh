@@ -72,7 +72,10 @@ pgstate plan -m create_comments >/dev/null
 git add -A
 git commit -q -m "comments"
 git checkout -q main
-sleep 1 # another person, another moment: migrations are versioned by the second
+# Another person, another moment: migrations are versioned by the second, and a plan made in
+# the same second as the newest migration takes the next one, so the comments migration may be
+# a second ahead of the clock. Two seconds later, this branch's version is past it.
+sleep 2
 sed -i 's/    email text NOT NULL UNIQUE/    email text NOT NULL UNIQUE,\n    name text/' db/schema/app.sql
 pgstate plan -m add_users_name >/dev/null
 git add -A
