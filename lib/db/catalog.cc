@@ -504,7 +504,10 @@ class Introspector {
         "a.attstattarget, CASE WHEN a.attstorage <> t.typstorage THEN a.attstorage END AS "
         "storage, " +
             std::string(compression ? "NULLIF(a.attcompression, '')::text" : "NULL") +
-            " AS compression, array_to_string(a.attoptions, ', ') AS options "
+            // pg_attver is the server's own bookkeeping (PostgreSQL 15.20 and later set it on
+            // columns whose type changed); pg_dump leaves it out, so does the model.
+            " AS compression, array_to_string(ARRAY(SELECT o FROM unnest(a.attoptions) o "
+            "WHERE o NOT LIKE 'pg\\_attver=%'), ', ') AS options "
             "FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
             "JOIN pg_namespace n ON n.oid = c.relnamespace "
             "JOIN pg_type t ON t.oid = a.atttypid "
