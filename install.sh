@@ -32,11 +32,13 @@ as_root() {
 }
 
 # Packages to build and run pgstate; --test adds what the tests need.
-packages=(g++ cmake ninja-build pkg-config git ca-certificates
+# postgresql-server-dev-15 gives the parse nodes' C layout (lib/sql/raw_tree.cc) and python3
+# generates their copy functions from libpg_query's proto.
+packages=(g++ cmake ninja-build pkg-config git ca-certificates python3
           libgit2-dev libpqxx-dev libpg-query-dev libprotobuf-c-dev libcli11-dev nlohmann-json3-dev libssl-dev
-          postgresql-15 postgresql-client-15 help2man)
+          postgresql-15 postgresql-client-15 postgresql-server-dev-15 help2man)
 if [ "$mode" = test ]; then
-  packages+=(googletest libgtest-dev clang libclang-rt-14-dev python3 python3-jsonschema python3-yaml graphviz)
+  packages+=(googletest libgtest-dev clang libclang-rt-14-dev python3-jsonschema python3-yaml graphviz)
 fi
 
 missing=()

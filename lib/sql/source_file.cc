@@ -148,7 +148,7 @@ void SourceFile::ParseInto(std::string path, std::string text, const ParseOption
         ++next_inexact;
       }
       if (next_inexact < parsed.inexact.size() && parsed.inexact[next_inexact] == i) {
-        // The fast route could not give this statement's tree exactly: parse it alone.
+        // The raw route could not copy this statement's tree: parse it alone the slow way.
         std::string alone = blanked.substr(loc, end - loc);
         ParsedTree exact = ParseWithProtobuf(alone.c_str(), alone.size());
         if (exact.ok && exact.tree->n_stmts == 1 && exact.tree->stmts[0]->stmt) {
@@ -162,7 +162,7 @@ void SourceFile::ParseInto(std::string path, std::string text, const ParseOption
     file.trees_->arenas.push_back(std::move(parsed.arena));
   };
 
-  ParsedTree whole = ParseWithJson(blanked.c_str(), blanked.size());
+  ParsedTree whole = ParseWithRawTree(blanked.c_str(), blanked.size());
   if (whole.ok) {
     add_tree(std::move(whole), 0, blanked.size());
   } else {
@@ -173,7 +173,7 @@ void SourceFile::ParseInto(std::string path, std::string text, const ParseOption
       std::string_view piece = std::string_view(blanked).substr(begin, end - begin);
       if (lexer::SkipTrivia(piece, 0) >= piece.size()) return;
       std::string copy(piece);
-      ParsedTree attempt = ParseWithJson(copy.c_str(), copy.size());
+      ParsedTree attempt = ParseWithRawTree(copy.c_str(), copy.size());
       if (attempt.ok) {
         add_tree(std::move(attempt), begin, end);
         return;
