@@ -88,8 +88,8 @@ struct KeyLess {
   template <typename A, typename B>
   bool operator()(const A& a, const B& b) const {
     View x = Of(a), y = Of(b);
-    if (x.kind != y.kind) return x.kind < y.kind;
-    if (x.schema != y.schema) return x.schema < y.schema;
+    if (int c = x.kind.compare(y.kind)) return c < 0;
+    if (int c = x.schema.compare(y.schema)) return c < 0;
     return x.name < y.name;
   }
 };
