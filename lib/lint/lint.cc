@@ -151,6 +151,7 @@ std::vector<core::Diagnostic> Lint(LintInput input, const LintOptions& options) 
   model_options.search_path = options.search_path;
   model_options.external_objects = options.external_objects;
   model_options.modules = options.modules;
+  model_options.canonical_hashes = false;  // no rule compares meanings
   schema::Model model = schema::Model::Parse(std::move(input.schema_files), model_options);
   for (const sql::SourceFile& file : model.files()) {
     LintSyntax(file, reporter);
@@ -160,6 +161,7 @@ std::vector<core::Diagnostic> Lint(LintInput input, const LintOptions& options) 
 
   sql::ParseOptions parse_options;
   parse_options.search_path = options.search_path;
+  parse_options.canonical_hashes = false;
   std::optional<sql::SourceFile> baseline;
   if (input.baseline) {
     baseline.emplace(sql::SourceFile::Parse(std::move(input.baseline->path),

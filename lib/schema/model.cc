@@ -335,6 +335,7 @@ Model::~Model() = default;
 Model Model::Parse(std::vector<FileText> files, ModelOptions options) {
   sql::ParseOptions parse_options;
   parse_options.search_path = options.search_path;
+  parse_options.canonical_hashes = options.canonical_hashes;
   std::vector<sql::SourceFile> parsed;
   parsed.reserve(files.size());
   for (FileText& f : files) {

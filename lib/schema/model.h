@@ -136,6 +136,8 @@ struct ModelOptions {
   std::vector<sql::ObjectKey> external_objects;
   /// The repository's modules: files sort by module load rank before their path.
   Modules modules;
+  /// See sql::ParseOptions::canonical_hashes.
+  bool canonical_hashes = true;
 };
 
 /// A file to parse into a model: its path as reports should show it, and its text.

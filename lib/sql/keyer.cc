@@ -399,6 +399,7 @@ class Describer {
     st_.node_type = NodeTypeName(node);
     if (!node) return;
     Describe(node);
+    if (!ctx_.canonical_hashes) return;
     if (!items_) {
       st_.canonical = CanonicalHash(node);
       return;

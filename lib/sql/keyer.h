@@ -19,6 +19,8 @@ struct KeyContext {
   size_t base = 0;
   /// Schema that unqualified names resolve to at this point of the file.
   std::string schema = "public";
+  /// Compute Statement::canonical and Element::canonical (ParseOptions::canonical_hashes).
+  bool canonical_hashes = true;
 };
 
 /// Fills in `statement`'s class, node_type, key (or unkeyed_reason), extra_keys, references,

@@ -265,6 +265,7 @@ void SourceFile::ParseInto(std::string path, std::string text, const ParseOption
       ctx.text = blanked;
       ctx.base = p.base;
       ctx.schema = schema;
+      ctx.canonical_hashes = options.canonical_hashes;
       st.node = p.node;
       DescribeStatement(p.node, ctx, st);
       if (auto set = SearchPathSetBy(p.node)) {

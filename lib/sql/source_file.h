@@ -59,9 +59,9 @@ enum class StatementClass {
 /// One element of a statement that merges on its own: a column or table constraint inside
 /// CREATE TABLE, a label of an enum, a row of Rails' schema_migrations INSERT.
 struct Element {
-  ObjectKey key;       ///< "column public.users.email", "constraint public.users.users_pkey", …
-  Span span;           ///< the element's text, without the separating comma and surrounding space
-  uint64_t canonical;  ///< canonical hash of the element alone
+  ObjectKey key;  ///< "column public.users.email", "constraint public.users.users_pkey", …
+  Span span;      ///< the element's text, without the separating comma and surrounding space
+  uint64_t canonical = 0;  ///< canonical hash of the element alone (0: not computed)
 };
 
 struct Statement {
@@ -91,7 +91,7 @@ struct Statement {
   std::vector<ObjectKey> references;
   /// Hash of the parse tree with locations removed: equal for statements that differ only in
   /// whitespace, comments and keyword case. 0 for meta-commands and invalid statements (compare
-  /// their text instead).
+  /// their text instead), and when ParseOptions::canonical_hashes is off.
   uint64_t canonical = 0;
   /// Mergeable parts (CREATE TABLE columns and constraints, enum labels, INSERT rows) and the
   /// span of the list that holds them (inside the parentheses / after VALUES). Empty if none.
@@ -131,6 +131,9 @@ bool IsDocumentedUnkeyedReason(std::string_view reason);
 struct ParseOptions {
   /// Schemas that unqualified names resolve to, first one wins for new objects.
   std::vector<std::string> search_path = {"public"};
+  /// Whether to compute the canonical hashes of statements and elements. Merge and changes
+  /// compare meanings through them; check does not, and saves a walk of every tree.
+  bool canonical_hashes = true;
 };
 
 /// One parsed file. Move-only: owns the text and libpg_query's parse trees.

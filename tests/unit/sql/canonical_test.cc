@@ -73,6 +73,31 @@ TEST(CanonicalHashTest, ElementsHashAlone) {
   EXPECT_EQ(r.elements[1].canonical, CanonicalHash(values->values_lists[1]));
 }
 
+TEST(CanonicalHashTest, CanBeLeftOutWithoutChangingTheRest) {
+  const std::string sql =
+      "CREATE TABLE t (a int REFERENCES u, b text);\nCREATE INDEX i ON t (b);\n"
+      "INSERT INTO schema_migrations (version) VALUES ('1');";
+  ParseOptions without;
+  without.canonical_hashes = false;
+  SourceFile a = SourceFile::Parse("a.sql", sql);
+  SourceFile b = SourceFile::Parse("a.sql", sql, without);
+  ASSERT_EQ(a.statements().size(), b.statements().size());
+  for (size_t i = 0; i < a.statements().size(); ++i) {
+    const Statement& x = a.statements()[i];
+    const Statement& y = b.statements()[i];
+    EXPECT_NE(x.canonical, 0u);
+    EXPECT_EQ(y.canonical, 0u);
+    EXPECT_EQ(x.key, y.key);
+    EXPECT_EQ(x.references, y.references);
+    ASSERT_EQ(x.elements.size(), y.elements.size());
+    for (size_t e = 0; e < x.elements.size(); ++e) {
+      EXPECT_EQ(x.elements[e].key, y.elements[e].key);
+      EXPECT_EQ(x.elements[e].span.begin, y.elements[e].span.begin);
+      EXPECT_EQ(y.elements[e].canonical, 0u);
+    }
+  }
+}
+
 TEST(CanonicalTextTest, DeparsesOneStatement) {
   SourceFile f = SourceFile::Parse("c.sql", "create   TABLE users(id integer primary key) ; -- x");
   ASSERT_EQ(f.statements().size(), 1u);
