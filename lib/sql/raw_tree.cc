@@ -15,7 +15,9 @@
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <string_view>
 #include <type_traits>
+#include <unordered_map>
 #include <vector>
 
 #include "sql/parse_tree.h"
@@ -359,15 +361,19 @@ const RouteTable& TheRoutes() {
   static const RouteTable routes = [] {
     RouteTable table;
     std::vector<NodeRoute>& r = table.by_tag;
+    // The Node oneof members by message name ("pg_query.A_Const").
     const ProtobufCMessageDescriptor& node = pg_query__node__descriptor;
+    std::unordered_map<std::string_view, const ProtobufCFieldDescriptor*> members;
+    for (unsigned i = 0; i < node.n_fields; ++i) {
+      members.emplace(
+          static_cast<const ProtobufCMessageDescriptor*>(node.fields[i].descriptor)->name,
+          &node.fields[i]);
+    }
     auto add = [&](const RawNodeType& t, bool check_numbering) {
       NodeRoute route;
-      for (unsigned i = 0; i < node.n_fields; ++i) {
-        const auto* md = static_cast<const ProtobufCMessageDescriptor*>(node.fields[i].descriptor);
-        if (std::strcmp(md->name, t.name) == 0) {  // "pg_query.A_Const"
-          route.message = md;
-          route.in_node = &node.fields[i];
-        }
+      if (auto it = members.find(t.name); it != members.end()) {
+        route.message = static_cast<const ProtobufCMessageDescriptor*>(it->second->descriptor);
+        route.in_node = it->second;
       }
       // Generated copy functions index fields by proto number - 1; a message laid out
       // otherwise is left to the protobuf route.
