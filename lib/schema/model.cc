@@ -384,14 +384,13 @@ std::string Model::Describe(StatementId id) const {
 }
 
 const Object* Model::Find(const ObjectKey& key) const {
-  auto it = objects_.find(key);
-  return it == objects_.end() ? nullptr : &it->second;
+  return Find(key.kind, key.schema, key.name);
 }
 
 const Object* Model::Find(std::string_view kind, std::string_view schema,
                           std::string_view name) const {
-  auto it = objects_.find(KeyLess::View{kind, schema, name});
-  return it == objects_.end() ? nullptr : &it->second;
+  auto it = by_key_.find(KeyLess::View{kind, schema, name});
+  return it == by_key_.end() ? nullptr : it->second;
 }
 
 void Model::Index() {
@@ -440,6 +439,8 @@ void Model::Index() {
       ++nodes;
     }
   }
+  by_key_.reserve(objects_.size());
+  for (const auto& [key, object] : objects_) by_key_.emplace(KeyLess::Of(key), &object);
   // When two statements define the same object, their columns and constraints are duplicates
   // too: report the statement once.
   std::set<std::pair<StatementId, StatementId>> whole;

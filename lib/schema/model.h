@@ -42,6 +42,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "core/diagnostic.h"
@@ -91,6 +92,19 @@ struct KeyLess {
     if (int c = x.kind.compare(y.kind)) return c < 0;
     if (int c = x.schema.compare(y.schema)) return c < 0;
     return x.name < y.name;
+  }
+};
+
+/// Hash and equality of KeyLess::View, for exact lookups that need no order.
+struct KeyViewHash {
+  size_t operator()(const KeyLess::View& v) const {
+    std::hash<std::string_view> h;
+    return h(v.name) ^ (h(v.schema) * 31) ^ (h(v.kind) * 1099511628211ULL);
+  }
+};
+struct KeyViewEqual {
+  bool operator()(const KeyLess::View& a, const KeyLess::View& b) const {
+    return a.name == b.name && a.schema == b.schema && a.kind == b.kind;
   }
 };
 
@@ -213,6 +227,8 @@ class Model {
   std::vector<sql::SourceFile> files_;
   ModelOptions options_;
   std::map<sql::ObjectKey, Object, KeyLess> objects_;
+  // objects_ by key for Find: references resolve by exact key, thousands of times.
+  std::unordered_map<KeyLess::View, const Object*, KeyViewHash, KeyViewEqual> by_key_;
   std::vector<Duplicate> duplicates_;
   std::vector<Reference> references_;
   std::vector<StatementId> extension_statements_;
