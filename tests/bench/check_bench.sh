@@ -19,7 +19,8 @@
 #
 # Each process variant also runs once per round on an empty file (a repository whose schema file
 # is empty for the repository variants): what the process pays before any SQL. The last line
-# takes it out: (variant - its empty run) / (baseline - its empty run).
+# takes it out: (variant - its empty run) / (baseline - its empty run). Ratios are paired: each
+# round's variant against the same round's baseline, then the median over the rounds.
 #
 # Target: pgstate-check's overhead on top of the parse under 50% (ratio < 1.50).
 #   usage: tests/bench/check_bench.sh [BUILD_DIR]
@@ -106,16 +107,20 @@ def median(xs):
     xs = sorted(xs)
     return xs[len(xs) // 2]
 
-base = median(samples[variants[0][0]])
-net_base = base - median(empty[variants[0][0]])
-print(f"{'variant':34} {'median ms':>10} {'best ms':>10} {'ratio':>7} {'empty file':>11} {'net ratio':>10}")
+# Paired: each round's variant against the same round's baseline.
+b0 = variants[0][0]
+def paired(name, net):
+    return median([((samples[name][i] - (empty[name][i] if net else 0)) /
+                    (samples[b0][i] - (empty[b0][i] if net else 0))) for i in range(runs)])
+
+base = median(samples[b0])
+print(f"{'variant':34} {'median ms':>10} {'best ms':>10} {'empty file':>11} {'paired':>7} "
+      f"{'net paired':>11}")
 for name, _, _, _ in variants:
-    m, e = median(samples[name]), median(empty[name])
-    print(f"{name:34} {m:10.2f} {min(samples[name]):10.2f} {m / base:7.2f} {e:11.2f} "
-          f"{(m - e) / net_base:10.2f}")
-worst = max(median(samples[name]) for name, _, _, _ in variants[1:])
-worst_net = max(median(samples[name]) - median(empty[name]) for name, _, _, _ in variants[1:])
-print(f"overhead on top of the parse, whole processes: {(worst / base - 1) * 100:+.0f}%; "
-      f"net of what each process pays on an empty file: {(worst_net / net_base - 1) * 100:+.0f}% "
-      f"(target < 50%)")
+    print(f"{name:34} {median(samples[name]):10.2f} {min(samples[name]):10.2f} "
+          f"{median(empty[name]):11.2f} {paired(name, False):7.2f} {paired(name, True):11.2f}")
+worst = max(paired(name, False) for name, _, _, _ in variants[1:])
+worst_net = max(paired(name, True) for name, _, _, _ in variants[1:])
+print(f"overhead on top of the parse, whole processes: {(worst - 1) * 100:+.0f}%; net of what "
+      f"each process pays on an empty file: {(worst_net - 1) * 100:+.0f}% (target < 50%)")
 EOF
