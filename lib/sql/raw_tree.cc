@@ -276,26 +276,18 @@ int ProtoEnumValue(const int (&values)[N], bool plain, int v) {
 // The nodes whose C form is not one plain struct per message: the value nodes, A_Const (a
 // union of them) and List.
 
-void CopyInteger(RawTreeCopier& c, const void* in, ProtobufCMessage* out,
-                 const ProtobufCFieldDescriptor* f) {
-  c.Put(out, f[0], static_cast<const Integer*>(in)->ival);
-}
-void CopyFloat(RawTreeCopier& c, const void* in, ProtobufCMessage* out,
+// A value node: its one field.
+template <typename V, auto kMember>
+void CopyValue(RawTreeCopier& c, const void* in, ProtobufCMessage* out,
                const ProtobufCFieldDescriptor* f) {
-  c.Put(out, f[0], static_cast<const Float*>(in)->fval);
+  c.Put(out, f[0], static_cast<const V*>(in)->*kMember);
 }
-void CopyBoolean(RawTreeCopier& c, const void* in, ProtobufCMessage* out,
-                 const ProtobufCFieldDescriptor* f) {
-  c.Put(out, f[0], static_cast<const Boolean*>(in)->boolval);
-}
-void CopyString(RawTreeCopier& c, const void* in, ProtobufCMessage* out,
-                const ProtobufCFieldDescriptor* f) {
-  c.Put(out, f[0], static_cast<const String*>(in)->sval);
-}
-void CopyBitString(RawTreeCopier& c, const void* in, ProtobufCMessage* out,
-                   const ProtobufCFieldDescriptor* f) {
-  c.Put(out, f[0], static_cast<const BitString*>(in)->bsval);
-}
+constexpr CopyFn CopyInteger = &CopyValue<Integer, &Integer::ival>;
+constexpr CopyFn CopyFloat = &CopyValue<Float, &Float::fval>;
+constexpr CopyFn CopyBoolean = &CopyValue<Boolean, &Boolean::boolval>;
+constexpr CopyFn CopyString = &CopyValue<String, &String::sval>;
+constexpr CopyFn CopyBitString = &CopyValue<BitString, &BitString::bsval>;
+
 void CopyList(RawTreeCopier& c, const void* in, ProtobufCMessage* out,
               const ProtobufCFieldDescriptor* f) {
   auto* list = const_cast<List*>(static_cast<const List*>(in));
@@ -310,28 +302,28 @@ void CopyA_Const(RawTreeCopier& c, const void* in, ProtobufCMessage* out,
   if (n->isnull) return;
   switch (nodeTag(&n->val)) {
     case T_Integer:
-      return c.PutMessage(out, f[0], n->val.ival, &CopyInteger);
+      return c.PutMessage(out, f[0], n->val.ival, CopyInteger);
     case T_Float:
-      return c.PutMessage(out, f[1], n->val.fval, &CopyFloat);
+      return c.PutMessage(out, f[1], n->val.fval, CopyFloat);
     case T_Boolean:
-      return c.PutMessage(out, f[2], n->val.boolval, &CopyBoolean);
+      return c.PutMessage(out, f[2], n->val.boolval, CopyBoolean);
     case T_String:
-      return c.PutMessage(out, f[3], n->val.sval, &CopyString);
+      return c.PutMessage(out, f[3], n->val.sval, CopyString);
     case T_BitString:
-      return c.PutMessage(out, f[4], n->val.bsval, &CopyBitString);
+      return c.PutMessage(out, f[4], n->val.bsval, CopyBitString);
     default:
       return c.Unsupported();
   }
 }
 
 const RawNodeType kHandCopied[] = {
-    {T_Integer, "pg_query.Integer", &CopyInteger, 1},
-    {T_Float, "pg_query.Float", &CopyFloat, 1},
-    {T_Boolean, "pg_query.Boolean", &CopyBoolean, 1},
-    {T_String, "pg_query.String", &CopyString, 1},
-    {T_BitString, "pg_query.BitString", &CopyBitString, 1},
-    {T_List, "pg_query.List", &CopyList, 1},
-    {T_A_Const, "pg_query.A_Const", &CopyA_Const, 7},
+    {T_Integer, "pg_query.Integer", CopyInteger, 1},
+    {T_Float, "pg_query.Float", CopyFloat, 1},
+    {T_Boolean, "pg_query.Boolean", CopyBoolean, 1},
+    {T_String, "pg_query.String", CopyString, 1},
+    {T_BitString, "pg_query.BitString", CopyBitString, 1},
+    {T_List, "pg_query.List", CopyList, 1},
+    {T_A_Const, "pg_query.A_Const", CopyA_Const, 7},
 };
 
 #include "raw_tree_nodes.inc"

@@ -80,7 +80,7 @@ def main():
             elif f["type"] == "Node":
                 call = f"c.PutNode(out, f[{index}], {member});"
             else:
-                call = f"c.PutMessage(out, f[{index}], {member}, &Copy{f['type']});"
+                call = f"c.PutMessage(out, f[{index}], {member}, Copy{f['type']});"
             body.append("  " + call)
         count = max((f["number"] for f in fields), default=0)
         unused = "" if fields else "[[maybe_unused]] "
@@ -89,7 +89,7 @@ def main():
             f"    {unused}ProtobufCMessage* out, {unused}const ProtobufCFieldDescriptor* f) {{\n"
             + (f"  const auto* n = static_cast<const ::{msg}*>(in);\n" if fields else "")
             + "\n".join(body) + ("\n" if body else "") + "}\n")
-        table.append(f"    {{T_{msg}, \"pg_query.{msg}\", &Copy{msg}, {count}}},")
+        table.append(f"    {{T_{msg}, \"pg_query.{msg}\", Copy{msg}, {count}}},")
 
     # An enum field holds libpg_query's C value, and its proto lists the values in the
     # declaration order of libpg_query's own copy of the headers. Where PostgreSQL's headers
