@@ -9,7 +9,13 @@ and stores it in the proto field by number. The C++ compiler then checks every n
 against PostgreSQL's headers, so a proto that does not match the headers fails the build
 instead of producing a wrong tree.
 
-usage: raw_tree_gen.py PG_QUERY_PROTO OUTPUT
+The structs' layout comes from PostgreSQL's server headers, while libpg_query was compiled from
+its own copy of them (the same major version, an earlier minor). Within a major version
+PostgreSQL only appends members to node structs; the generator checks that: for every message,
+the proto's fields (libpg_query's members, in order) must be the headers' members in the same
+order, with members the headers add only at the end. Anything else fails the build.
+
+usage: raw_tree_gen.py PG_QUERY_PROTO SERVER_INCLUDE_DIR OUTPUT
 """
 
 import re
@@ -54,10 +60,48 @@ def parse(proto):
     return messages, enums
 
 
+# Members libpg_query keeps in its structs but leaves out of the proto (not in raw parse trees).
+NOT_IN_PROTO = {("Query", "queryId")}
+
+
+def c_structs(include_dir):
+    """Member names of the node structs in PostgreSQL's parse-node headers, in order."""
+    structs = {}
+    for header in ("nodes/parsenodes.h", "nodes/primnodes.h"):
+        with open(f"{include_dir}/{header}", encoding="utf-8") as f:
+            text = re.sub(r"/\*.*?\*/", " ", f.read(), flags=re.S)
+        # "typedef struct X {…} X;", or "struct X {…};" typedef'd elsewhere.
+        pattern = r"(?:typedef )?struct (\w+)\s*\{(.*?)\}\s*(?:\1\s*)?;"
+        for m in re.finditer(pattern, text, flags=re.S):
+            body = re.sub(r"\{[^{}]*\}", " ", m.group(2))  # a nested union's members
+            members = []
+            for decl in body.split(";"):
+                words = re.findall(r"\w+", decl.split("[")[0])
+                if words and words != ["NodeTag", "type"]:
+                    members.append(words[-1])
+            structs[m.group(1)] = members
+        for m in re.finditer(r"typedef (\w+) (\w+);", text):  # typedef OpExpr DistinctExpr;
+            if m.group(1) in structs:
+                structs[m.group(2)] = structs[m.group(1)]
+    return structs
+
+
+def check_layout(msg, fields, structs):
+    if msg not in structs:
+        sys.exit(f"raw_tree_gen.py: no struct {msg} in PostgreSQL's headers")
+    members = [m for m in structs[msg] if (msg, m) not in NOT_IN_PROTO]
+    proto = [f["c_name"] for f in fields]
+    if members[:len(proto)] != proto:
+        sys.exit(f"raw_tree_gen.py: struct {msg} in PostgreSQL's headers ({', '.join(members)}) "
+                 f"does not start with libpg_query's members ({', '.join(proto)}): the headers "
+                 "are not of the PostgreSQL libpg_query embeds")
+
+
 def main():
-    proto_path, out_path = sys.argv[1], sys.argv[2]
+    proto_path, include_dir, out_path = sys.argv[1], sys.argv[2], sys.argv[3]
     with open(proto_path, encoding="utf-8") as f:
         messages, enums = parse(f.read())
+    structs = c_structs(include_dir)
 
     used_enums = set()
     functions, table = [], []
@@ -66,6 +110,7 @@ def main():
             continue
         if any(not f["c_name"] for f in fields):
             sys.exit(f"raw_tree_gen.py: message {msg} has a field without json_name")
+        check_layout(msg, fields, structs)
         body = []
         for f in fields:
             member = f"n->{f['c_name']}"
@@ -80,7 +125,7 @@ def main():
             elif f["type"] == "Node":
                 call = f"c.PutNode(out, f[{index}], {member});"
             else:
-                call = f"c.PutMessage(out, f[{index}], {member}, Copy{f['type']});"
+                call = f"c.PutMessage<::{f['type']}>(out, f[{index}], {member}, Copy{f['type']});"
             body.append("  " + call)
         count = max((f["number"] for f in fields), default=0)
         unused = "" if fields else "[[maybe_unused]] "
@@ -98,12 +143,13 @@ def main():
     # values ('i' for FUNC_PARAM_IN), the value is looked up by name.
     enum_functions = []
     for e in sorted(used_enums):
-        names = [value for value, number in enums[e] if number > 0]
+        values = [(name, number) for name, number in enums[e] if number > 0]
         enum_functions.append(
             f"int Enum{e}(int v) {{\n"
-            f"  static constexpr int kValues[] = {{{', '.join(names)}}};\n"
+            f"  static constexpr int kValues[] = {{{', '.join(n for n, _ in values)}}};\n"
+            f"  static constexpr int kNumbers[] = {{{', '.join(str(n) for _, n in values)}}};\n"
             f"  static constexpr bool kPlain = IsPlainEnum(kValues);\n"
-            f"  return ProtoEnumValue(kValues, kPlain, v);\n}}\n")
+            f"  return ProtoEnumValue(kValues, kNumbers, kPlain, v);\n}}\n")
 
     declarations = [
         f"void Copy{msg}(RawTreeCopier&, const void*, ProtobufCMessage*, "
