@@ -1456,7 +1456,7 @@ void Describer::Describe(const Node* node) {
         std::string label = Str(StringOf(e->vals[i]));
         Element el;
         el.key = {"label", q.schema, q.name + "." + label};
-        el.canonical = CanonicalHashOfText(label);
+        if (ctx_.canonical_hashes) el.canonical = CanonicalHashOfText(label);
         if (spans_ok) el.span = list.items[i];
         st_.elements.push_back(std::move(el));
       }

@@ -8,7 +8,8 @@
 //  - ParseWithProtobuf: pg_query_parse_protobuf + unpack. The reference the raw route is
 //    tested against, and its fallback for a node it cannot copy. Slow: libpg_query's packer
 //    revisits every subtree once per ancestor to size it.
-// Both routes give identical trees (tests compare them on every test and corpus file).
+// Both routes give identical trees (tests compare them on every test file and on a quarter of
+// the corpus files each run).
 
 #include <cstddef>
 #include <memory>

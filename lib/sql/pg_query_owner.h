@@ -51,7 +51,6 @@ using ProtobufParseResult =
     PgQueryOwner<PgQueryProtobufParseResult, pg_query_free_protobuf_parse_result>;
 using DeparseResult = PgQueryOwner<PgQueryDeparseResult, pg_query_free_deparse_result>;
 using SplitResult = PgQueryOwner<PgQuerySplitResult, pg_query_free_split_result>;
-using PlainParseResult = PgQueryOwner<PgQueryParseResult, pg_query_free_parse_result>;
 
 /// Memory for unpacked protobuf-c messages, released all at once. Unpacking a parse tree
 /// makes one allocation per node; an arena makes both the unpacking and the release cheap.
@@ -128,13 +127,5 @@ class Arena {
   size_t next_block_;
   ProtobufCAllocator allocator_{&Arena::AllocThunk, &Arena::FreeThunk, this};
 };
-
-struct UnpackedParseResultDeleter {
-  void operator()(PgQuery__ParseResult* p) const {
-    pg_query__parse_result__free_unpacked(p, nullptr);
-  }
-};
-/// A parse tree unpacked from libpg_query's protobuf output.
-using UnpackedParseResult = std::unique_ptr<PgQuery__ParseResult, UnpackedParseResultDeleter>;
 
 }  // namespace pgstate::sql

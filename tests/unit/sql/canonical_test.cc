@@ -76,7 +76,8 @@ TEST(CanonicalHashTest, ElementsHashAlone) {
 TEST(CanonicalHashTest, CanBeLeftOutWithoutChangingTheRest) {
   const std::string sql =
       "CREATE TABLE t (a int REFERENCES u, b text);\nCREATE INDEX i ON t (b);\n"
-      "INSERT INTO schema_migrations (version) VALUES ('1');";
+      "INSERT INTO schema_migrations (version) VALUES ('1');\n"
+      "CREATE TYPE mood AS ENUM ('sad', 'ok');";
   ParseOptions without;
   without.canonical_hashes = false;
   SourceFile a = SourceFile::Parse("a.sql", sql);
