@@ -4,21 +4,17 @@
 
 namespace pgstate::sql {
 
-namespace {
-
-ParsedTree Failure(const PgQueryError* error) {
+ParsedTree FailedParse(const PgQueryError* error) {
   ParsedTree t;
   t.message = error && error->message ? error->message : "syntax error";
   t.cursorpos = error ? error->cursorpos : 0;
   return t;
 }
 
-}  // namespace
-
 ParsedTree ParseWithProtobuf(const char* sql, size_t size) {
   (void)size;
   ProtobufParseResult result(pg_query_parse_protobuf(sql));
-  if (result->error) return Failure(result->error);
+  if (result->error) return FailedParse(result->error);
   ParsedTree t;
   // Unpacked nodes take about three times the packed size.
   t.arena = std::make_unique<Arena>(std::max<size_t>(64 * 1024, result->parse_tree.len * 3));

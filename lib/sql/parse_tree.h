@@ -32,6 +32,9 @@ struct ParsedTree {
   std::vector<size_t> inexact;
 };
 
+/// A failed parse carrying libpg_query's error (message and cursor position).
+ParsedTree FailedParse(const PgQueryError* error);
+
 /// Parses `sql` (NUL-terminated, `size` bytes) through the protobuf route.
 ParsedTree ParseWithProtobuf(const char* sql, size_t size);
 

@@ -83,11 +83,11 @@ class RawTreeCopier {
     char* at = reinterpret_cast<char*>(out) + f.offset;
     if constexpr (std::is_same_v<T, char*> || std::is_same_v<T, const char*>) {
       if (f.type != PROTOBUF_C_TYPE_STRING) return Unsupported();
-      if (v) StorePointer(at, CopyString(v, std::strlen(v)));
+      if (v) StorePointer(at, ArenaString(v, std::strlen(v)));
     } else if constexpr (std::is_same_v<T, char>) {
       // A one-character code (relpersistence 'p'): a one-character string, none for '\0'.
       if (f.type != PROTOBUF_C_TYPE_STRING) return Unsupported();
-      if (v != '\0') StorePointer(at, CopyString(&v, 1));
+      if (v != '\0') StorePointer(at, ArenaString(&v, 1));
     } else if constexpr (std::is_same_v<T, bool>) {
       if (f.type != PROTOBUF_C_TYPE_BOOL) return Unsupported();
       protobuf_c_boolean b = v;
@@ -137,12 +137,7 @@ class RawTreeCopier {
     }
     if (!in) return;
     const auto* md = static_cast<const ProtobufCMessageDescriptor*>(f.descriptor);
-    char* base = reinterpret_cast<char*>(out);
-    StorePointer(base + f.offset, CopyMessage(in, md, copy));
-    if (f.flags & PROTOBUF_C_FIELD_FLAG_ONEOF) {
-      uint32_t which = f.id;
-      std::memcpy(base + f.quantifier_offset, &which, sizeof which);
-    }
+    StoreMessage(out, f, CopyMessage(in, md, copy));
   }
 
   // A repeated field: a List of nodes; planner-only bitmapsets are not in raw trees.
@@ -173,7 +168,7 @@ class RawTreeCopier {
     return reinterpret_cast<M*>(m);
   }
 
-  char* CopyString(const char* s, size_t n) {
+  char* ArenaString(const char* s, size_t n) {
     char* copy = static_cast<char*>(arena_.Alloc(n + 1));
     std::memcpy(copy, s, n);
     copy[n] = '\0';
@@ -181,6 +176,16 @@ class RawTreeCopier {
   }
 
   static void StorePointer(char* at, const void* p) { std::memcpy(at, &p, sizeof p); }
+
+  // Stores `message` in field `f` of `out`; a oneof member also becomes the one that is set.
+  static void StoreMessage(void* out, const ProtobufCFieldDescriptor& f, const void* message) {
+    char* base = static_cast<char*>(out);
+    StorePointer(base + f.offset, message);
+    if (f.flags & PROTOBUF_C_FIELD_FLAG_ONEOF) {
+      uint32_t which = f.id;
+      std::memcpy(base + f.quantifier_offset, &which, sizeof which);
+    }
+  }
 
   void StoreInteger(char* at, const ProtobufCFieldDescriptor& f, int64_t v) {
     switch (f.type) {
@@ -224,16 +229,6 @@ class RawTreeCopier {
     return m;
   }
 
-  // Sets the Node oneof member that holds `message`.
-  static PgQuery__Node* Wrap(PgQuery__Node* node, const ProtobufCFieldDescriptor* member,
-                             const void* message) {
-    char* base = reinterpret_cast<char*>(node);
-    StorePointer(base + member->offset, message);
-    uint32_t which = member->id;
-    std::memcpy(base + member->quantifier_offset, &which, sizeof which);
-    return node;
-  }
-
   template <typename T>
   PgQuery__Node* CopyNode(const T* in) {
     const Node* n = reinterpret_cast<const Node*>(in);
@@ -247,7 +242,8 @@ class RawTreeCopier {
       return node;
     }
     const NodeRoute& route = routes[index];
-    return Wrap(node, route.in_node, CopyMessage(n, route.message, route.copy));
+    StoreMessage(node, *route.in_node, CopyMessage(n, route.message, route.copy));
+    return node;
   }
 
   Arena& arena_;
@@ -406,7 +402,6 @@ ParsedTree ParseWithRawTree(const char* sql, size_t size) {
   // A message type the copy cannot use may sit in any field of another: then nothing is
   // copied (RawTreeUncopiedTypes names it; a test fails on it).
   if (!TheRoutes().uncopied.empty()) return ParseWithProtobuf(sql, size);
-  ParsedTree t;
   // libpg_query's memory context holds the raw tree; it goes when the copy is done.
   struct Context {
     MemoryContext ctx = pg_query_enter_memory_context();
@@ -415,11 +410,11 @@ ParsedTree ParseWithRawTree(const char* sql, size_t size) {
   PgQueryInternalParsetreeAndError parsed = pg_query_raw_parse(sql);
   std::unique_ptr<char, decltype(&std::free)> stderr_buffer(parsed.stderr_buffer, &std::free);
   if (parsed.error) {
-    t.message = parsed.error->message ? parsed.error->message : "syntax error";
-    t.cursorpos = parsed.error->cursorpos;
+    ParsedTree failed = FailedParse(parsed.error);
     pg_query_free_error(parsed.error);
-    return t;
+    return failed;
   }
+  ParsedTree t;
   // The copy takes about as much memory as the SQL text times four.
   t.arena = std::make_unique<Arena>(std::max<size_t>(64 * 1024, size * 4));
   RawTreeCopier copier(*t.arena);
