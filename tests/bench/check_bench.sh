@@ -54,17 +54,17 @@ cp "$largest" "$tmp/structure.sql"
 export GIT_CONFIG_NOSYSTEM=1 NO_COLOR=1
 export GIT_AUTHOR_NAME=Bench GIT_AUTHOR_EMAIL=bench@example.com
 export GIT_COMMITTER_NAME=Bench GIT_COMMITTER_EMAIL=bench@example.com
-git init -q -b main "$tmp/repo"
-git -C "$tmp/repo" commit -q --allow-empty -m initial
-mkdir -p "$tmp/repo/db/schema"
-cp "$largest" "$tmp/repo/db/schema/structure.sql"
-git -C "$tmp/repo" add db/schema/structure.sql
+# A repository with FILE staged as db/schema/structure.sql (a new file against HEAD).
+make_repo() {  # make_repo DIR FILE
+  git init -q -b main "$1"
+  git -C "$1" commit -q --allow-empty -m initial
+  mkdir -p "$1/db/schema"
+  cp "$2" "$1/db/schema/structure.sql"
+  git -C "$1" add db/schema/structure.sql
+}
 : > "$tmp/empty.sql"
-git init -q -b main "$tmp/empty-repo"
-git -C "$tmp/empty-repo" commit -q --allow-empty -m initial
-mkdir -p "$tmp/empty-repo/db/schema"
-: > "$tmp/empty-repo/db/schema/structure.sql"
-git -C "$tmp/empty-repo" add db/schema/structure.sql
+make_repo "$tmp/repo" "$largest"
+make_repo "$tmp/empty-repo" "$tmp/empty.sql"
 
 # Every variant must do its work (and agree the file is clean) before it is timed.
 "$tmp/check_bare_parse" "$tmp/structure.sql"
