@@ -30,11 +30,15 @@ int VerifyOne(const verify::VerifyOptions& o, report::Format format) {
   report::RenderOptions render;
   render.color = report::ShouldColor(STDOUT_FILENO);
   render.tool = "pgstate verify";
+  for (const std::string& path : result->rewritten) {
+    std::cerr << "rewrote " << path << ": columns in the order baseline + migrations give\n";
+  }
   std::cout << report::RenderDiagnostics(result->diagnostics, format, render);
   if (format == report::Format::kHuman && result->ok()) {
     std::cout << "verified " << result->description << ": the desired state ("
-              << result->desired_statements << " statements) and baseline + " << result->migrations
-              << " pending migration" << (result->migrations == 1 ? "" : "s")
+              << result->desired_statements << " statement"
+              << (result->desired_statements == 1 ? "" : "s") << ") and baseline + "
+              << result->migrations << " pending migration" << (result->migrations == 1 ? "" : "s")
               << " give the same catalog\n";
   }
   return result->ok() ? core::kExitOk : core::kExitFindings;
@@ -56,6 +60,9 @@ int main(int argc, char** argv) {
   app.add_option("--dev-url", opts.verify.server.dev_url,
                  "use scratch databases on this server instead of an ephemeral PostgreSQL "
                  "(default: $PGSTATE_DEV_URL)");
+  app.add_flag("--fix-column-order", opts.verify.fix_column_order,
+               "where a table's columns are in another order than baseline + migrations give, "
+               "rewrite its CREATE TABLE in that order (the work tree), then verify again");
   app.add_option("--format", opts.format, "human, json, github or sarif")
       ->check(CLI::IsMember({"human", "json", "github", "sarif"}));
   app.add_flag("--pre-push", opts.pre_push,
@@ -66,6 +73,7 @@ int main(int argc, char** argv) {
       "examples:\n  pgstate verify                      the work tree\n"
       "  pgstate verify --rev HEAD           the last commit, as pushed\n"
       "  pgstate verify --merge-with main    the merge of HEAD into main (CI)\n"
+      "  pgstate verify --fix-column-order   keep the database's column order in the files\n"
       "  pgstate verify --dev-url postgresql://postgres@localhost/postgres\n\n"
       "exit status: 0 same catalog, 1 differences or load errors, 2 bad input,\n"
       "3 no PostgreSQL or cannot connect, 129 usage");

@@ -1067,7 +1067,15 @@ class Introspector {
         Run("statistics objects",
             "SELECT s.oid, n.nspname AS schema, s.stxname AS name, "
             "quote_ident(n.nspname) || '.' || quote_ident(s.stxname) AS q, "
-            "pg_get_statisticsobjdef(s.oid) AS def FROM pg_statistic_ext s "
+            "pg_get_statisticsobjdef(s.oid) AS def, "
+            // The definition lists plain columns by position; the same list by name makes it
+            // independent of column order (which the statistics do not depend on).
+            "(SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum) FROM "
+            "unnest(s.stxkeys::int2[]) k JOIN pg_attribute a ON a.attrelid = s.stxrelid AND "
+            "a.attnum = k) AS by_position, "
+            "(SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY a.attname) FROM "
+            "unnest(s.stxkeys::int2[]) k JOIN pg_attribute a ON a.attrelid = s.stxrelid AND "
+            "a.attnum = k) AS by_name FROM pg_statistic_ext s "
             "JOIN pg_namespace n ON n.oid = s.stxnamespace WHERE " +
                 UserSchema("n") + " AND " + NotInExtension("pg_statistic_ext", "s.oid") +
                 " ORDER BY 2, 3");
@@ -1079,6 +1087,12 @@ class Introspector {
       s.name = row.Str("name");
       s.key = "statistics " + s.schema + "." + s.name;
       s.definition = row.Str("def");
+      if (!row.Null("by_position")) {
+        const std::string from = " ON " + row.Str("by_position");
+        const size_t at = s.definition.find(from);
+        if (at != std::string::npos)
+          s.definition.replace(at, from.size(), " ON " + row.Str("by_name"));
+      }
       addr_[{kPgStatisticExt, row.Oid("oid"), 0}] = {s.key, "STATISTICS " + row.Str("q")};
       cat_.statistics.push_back(std::move(s));
     }

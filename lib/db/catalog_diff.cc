@@ -20,22 +20,26 @@ std::vector<CatalogObject> Relevant(const Catalog& c, const CompareOptions& opti
   return objects;
 }
 
-// For each column present on both sides: its index among the columns of its table that both
-// sides have. Comparing these ignores shifts caused by columns only one side has.
-std::map<std::string, int> SharedOrdinals(const std::vector<CatalogObject>& mine,
-                                          const std::set<std::string>& shared) {
+// The columns of each table that `shared` holds, in position order: their names.
+std::map<std::string, std::vector<const CatalogObject*>> SharedColumns(
+    const std::vector<CatalogObject>& mine, const std::set<std::string>& shared) {
   std::map<std::string, std::vector<const CatalogObject*>> by_table;
   for (const CatalogObject& o : mine) {
     if (o.kind == "column" && shared.count(o.key)) by_table[o.parent].push_back(&o);
   }
-  std::map<std::string, int> ordinal;
   for (auto& [table, columns] : by_table) {
     std::stable_sort(
         columns.begin(), columns.end(),
         [](const CatalogObject* x, const CatalogObject* y) { return x->position < y->position; });
-    for (size_t i = 0; i < columns.size(); ++i) ordinal[columns[i]->key] = static_cast<int>(i);
   }
-  return ordinal;
+  return by_table;
+}
+
+// "column public.users.email" of table "table public.users" -> "email".
+std::string ColumnName(const CatalogObject& column) {
+  const std::string& parent = column.parent;  // "table s.t" or "foreign table s.t"
+  size_t kind = parent.rfind("foreign table ", 0) == 0 ? 14 : parent.find(' ') + 1;
+  return column.key.substr(std::string("column ").size() + parent.size() - kind + 1);
 }
 
 }  // namespace
@@ -46,6 +50,8 @@ const char* DifferenceKindName(Difference::Kind kind) {
       return "only in a";
     case Difference::Kind::kOnlyInB:
       return "only in b";
+    case Difference::Kind::kColumnOrder:
+      return "column order";
     default:
       return "different";
   }
@@ -56,7 +62,7 @@ std::vector<Difference> Compare(const Catalog& a, const Catalog& b, const Compar
   std::vector<CatalogObject> right = Relevant(b, options);
   bool strict = options.column_order == CompareOptions::ColumnOrder::kStrict;
 
-  std::map<std::string, int> left_ordinal, right_ordinal;
+  std::vector<Difference> orders;
   if (strict) {
     std::set<std::string> left_columns, shared;
     for (const CatalogObject& o : left) {
@@ -65,8 +71,28 @@ std::vector<Difference> Compare(const Catalog& a, const Catalog& b, const Compar
     for (const CatalogObject& o : right) {
       if (o.kind == "column" && left_columns.count(o.key)) shared.insert(o.key);
     }
-    left_ordinal = SharedOrdinals(left, shared);
-    right_ordinal = SharedOrdinals(right, shared);
+    auto left_tables = SharedColumns(left, shared);
+    auto right_tables = SharedColumns(right, shared);
+    for (const auto& [table, columns] : left_tables) {
+      const auto& other = right_tables[table];
+      bool same = std::equal(
+          columns.begin(), columns.end(), other.begin(), other.end(),
+          [](const CatalogObject* x, const CatalogObject* y) { return x->key == y->key; });
+      if (same) continue;
+      Difference d;
+      d.key = table;
+      d.object_kind = "column order";
+      d.kind = Difference::Kind::kColumnOrder;
+      for (const CatalogObject* c : columns) d.a_columns.push_back(ColumnName(*c));
+      for (const CatalogObject* c : other) d.b_columns.push_back(ColumnName(*c));
+      for (const auto& name : d.a_columns) {
+        d.a_definition += (d.a_definition.empty() ? "" : ", ") + name;
+      }
+      for (const auto& name : d.b_columns) {
+        d.b_definition += (d.b_definition.empty() ? "" : ", ") + name;
+      }
+      orders.push_back(std::move(d));
+    }
   }
 
   std::vector<Difference> out;
@@ -74,27 +100,34 @@ std::vector<Difference> Compare(const Catalog& a, const Catalog& b, const Compar
   while (i < left.size() || j < right.size()) {
     if (j == right.size() || (i < left.size() && left[i].key < right[j].key)) {
       out.push_back(
-          {left[i].key, left[i].kind, Difference::Kind::kOnlyInA, left[i].definition, ""});
+          {left[i].key, left[i].kind, Difference::Kind::kOnlyInA, left[i].definition, "", {}, {}});
       ++i;
     } else if (i == left.size() || right[j].key < left[i].key) {
-      out.push_back(
-          {right[j].key, right[j].kind, Difference::Kind::kOnlyInB, "", right[j].definition});
+      out.push_back({right[j].key,
+                     right[j].kind,
+                     Difference::Kind::kOnlyInB,
+                     "",
+                     right[j].definition,
+                     {},
+                     {}});
       ++j;
     } else {
       const CatalogObject& x = left[i];
       const CatalogObject& y = right[j];
-      bool moved = strict && x.kind == "column" && left_ordinal[x.key] != right_ordinal[y.key];
-      if (moved || x.definition != y.definition) {
-        Difference d{x.key, x.kind, Difference::Kind::kDifferent, x.definition, y.definition};
-        if (moved) {
-          d.a_definition += " (position " + std::to_string(x.position) + ")";
-          d.b_definition += " (position " + std::to_string(y.position) + ")";
-        }
-        out.push_back(std::move(d));
+      if (x.definition != y.definition) {
+        out.push_back(
+            {x.key, x.kind, Difference::Kind::kDifferent, x.definition, y.definition, {}, {}});
       }
       ++i;
       ++j;
     }
+  }
+  // Each table's column order after the table's own difference.
+  for (Difference& d : orders) {
+    auto at =
+        std::upper_bound(out.begin(), out.end(), d.key,
+                         [](const std::string& key, const Difference& e) { return key < e.key; });
+    out.insert(at, std::move(d));
   }
   return out;
 }

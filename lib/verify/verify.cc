@@ -1,5 +1,6 @@
 #include "verify/verify.h"
 
+#include <algorithm>
 #include <future>
 #include <map>
 
@@ -7,6 +8,7 @@
 #include "db/catalog.h"
 #include "db/roles.h"
 #include "git/repository.h"
+#include "verify/column_order.h"
 #include "verify/states.h"
 
 namespace pgstate::verify {
@@ -16,6 +18,12 @@ using core::Error;
 using core::Result;
 
 namespace {
+
+// The two ways out of a column-order difference, each one command.
+constexpr const char kColumnOrderHint[] =
+    "keep the database's order: 'pgstate verify --fix-column-order' rewrites the CREATE TABLE; "
+    "or rebuild the table in the desired order: 'pgstate plan -m reorder_columns "
+    "--reorder-columns' (a table rewrite)";
 
 // One line of at most `limit` characters: definitions can be whole function bodies.
 std::string OneLine(const std::string& text, size_t limit = 240) {
@@ -49,6 +57,15 @@ Diagnostic DifferenceDiagnostic(const db::Difference& d,
       diag.message = d.key + " differs: baseline + migrations give `" + OneLine(d.a_definition) +
                      "`, the desired state has `" + OneLine(d.b_definition) + "`";
       break;
+    case db::Difference::Kind::kColumnOrder: {
+      std::string table = d.key.substr(d.key.find(' ') + 1);
+      diag.rule = "column-order";
+      diag.message =
+          "the columns of " + table + " are in another order: baseline + migrations give (" +
+          OneLine(d.a_definition) + "), the desired state has (" + OneLine(d.b_definition) + ")";
+      diag.hint = std::string(kColumnOrderHint);
+      break;
+    }
   }
   auto it = where.find(d.key);
   if (it != where.end()) diag.location = it->second;
@@ -61,6 +78,11 @@ Result<VerifyResult> RunVerify(const VerifyOptions& options) {
   auto progress = [&](const std::string& line) {
     if (options.progress) options.progress(line);
   };
+  if (options.fix_column_order && (!options.rev.empty() || !options.merge_with.empty())) {
+    return Error(core::kExitUsage,
+                 "--fix-column-order rewrites files of the work tree: it cannot be combined "
+                 "with --rev or --merge-with");
+  }
   auto repo = git::OpenRepository(options.repo_path);
   if (!repo.ok()) return repo.take_error();
 
@@ -162,9 +184,35 @@ Result<VerifyResult> RunVerify(const VerifyOptions& options) {
   for (const auto& d : result.differences)
     result.diagnostics.push_back(DifferenceDiagnostic(d, where));
   core::SortDiagnostics(result.diagnostics);
-  if (!result.differences.empty()) {
-    result.diagnostics.back().hint =
-        "'pgstate plan -m <name>' writes the migration that closes the difference";
+  // Plan closes every difference but column order (its diagnostic says how to close that).
+  for (auto it = result.diagnostics.rbegin(); it != result.diagnostics.rend(); ++it) {
+    if (it->rule == "state-mismatch") {
+      it->hint = "'pgstate plan -m <name>' writes the migration that closes the difference";
+      break;
+    }
+  }
+
+  bool order_differs = std::any_of(
+      result.differences.begin(), result.differences.end(),
+      [](const db::Difference& d) { return d.kind == db::Difference::Kind::kColumnOrder; });
+  if (options.fix_column_order && order_differs) {
+    auto fixed = FixColumnOrder(git::WorkTreeRoot(repo->get()), *model, result.differences);
+    if (!fixed.ok()) return fixed.take_error();
+    if (fixed->rewritten.empty()) {
+      for (auto& d : fixed->refused) result.diagnostics.push_back(std::move(d));
+      core::SortDiagnostics(result.diagnostics);
+      return result;
+    }
+    // What the files say now: verified again from the start.
+    VerifyOptions again = options;
+    again.fix_column_order = false;
+    progress("verifying the rewritten files");
+    auto after = RunVerify(again);
+    if (!after.ok()) return after.take_error();
+    after->rewritten = std::move(fixed->rewritten);
+    for (auto& d : fixed->refused) after->diagnostics.push_back(std::move(d));
+    core::SortDiagnostics(after->diagnostics);
+    return after;
   }
   return result;
 }

@@ -57,11 +57,17 @@ CREATE TABLE users (
 SQL
 echo 'ALTER TABLE users ADD COLUMN name text;' > db/migrations/20240102000000_users_name.sql
 expect_code 1 pgstate verify
-expect_contains "column public.users."
-expect_contains "position"
+expect_contains "the columns of public.users are in another order: baseline + migrations give (id, email, name), the desired state has (id, name, email) [column-order]"
+expect_contains "pgstate verify --fix-column-order"
 printf '[verify]\n\tcolumnOrder = ignore\n' >> .pgstate
 expect_code 0 pgstate verify
-git checkout -q .pgstate db/schema/app.sql
+git checkout -q .pgstate
+# Following the hint makes the desired state verify, and keeps its columns' definitions.
+expect_code 0 pgstate verify --fix-column-order
+expect_contains "rewrote db/schema/app.sql"
+[ "$(grep -c 'email text NOT NULL' db/schema/app.sql)" = 1 ] || fail "the rewrite lost a column"
+expect_code 0 pgstate verify
+git checkout -q db/schema/app.sql
 rm db/migrations/20240102000000_users_name.sql
 
 # A broken reference in the desired state: PostgreSQL's error at the file's line.
