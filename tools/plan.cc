@@ -23,6 +23,9 @@ int main(int argc, char** argv) {
   app.add_flag("--allow-hazards", opts.allow_all_hazards, "write a plan whatever its hazards");
   app.add_option("--allow-hazard", opts.allowed_hazards, "allow one hazard id (repeatable)");
   app.add_flag("--strict", opts.strict, "refuse when an object kind is not covered");
+  app.add_flag("--reorder-columns", opts.reorder_columns,
+               "rebuild tables whose columns cannot otherwise get their desired order (copies "
+               "their rows: a table rewrite)");
   app.add_option("--lock-timeout", opts.render.lock_timeout, "SET lock_timeout before locks");
   app.add_option("--statement-timeout", opts.render.statement_timeout,
                  "SET statement_timeout before statements on existing tables");
@@ -31,6 +34,7 @@ int main(int argc, char** argv) {
       "hazards: table-rewrite, access-exclusive-lock, blocks-writes, data-loss, long-validation\n"
       "examples:\n  pgstate plan                       print the plan\n"
       "  pgstate plan -m add_users_email    write it as a migration\n"
+      "  pgstate plan -m reorder --reorder-columns   rebuild tables into the desired column order\n"
       "  pgstate plan --from-url postgresql://db/app --allow-hazard data-loss");
   try {
     app.parse(argc, argv);

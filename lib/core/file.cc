@@ -86,4 +86,20 @@ Status WriteFileAtomic(const std::string& path, std::string_view content) {
   return {};
 }
 
+Status CreateDirectories(const std::string& path) {
+  for (size_t slash = path.find('/', 1);; slash = path.find('/', slash + 1)) {
+    std::string prefix = path.substr(0, slash);
+    if (!prefix.empty() && ::mkdir(prefix.c_str(), 0777) != 0 && errno != EEXIST) {
+      return OsError("cannot create directory", prefix);
+    }
+    if (slash == std::string::npos) break;
+  }
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+    errno = ENOTDIR;
+    return OsError("cannot create directory", path);
+  }
+  return {};
+}
+
 }  // namespace pgstate::core

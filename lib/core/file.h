@@ -16,4 +16,8 @@ Result<std::string> ReadFile(const std::string& path);
 /// Keeps the mode of an existing file. On failure `path` is untouched.
 Status WriteFileAtomic(const std::string& path, std::string_view content);
 
+/// Creates directory `path` and its missing parents (mode 0777 minus the umask), as
+/// `mkdir -p`. Errors (kExitBadInput) name the path and the OS reason.
+Status CreateDirectories(const std::string& path);
+
 }  // namespace pgstate::core

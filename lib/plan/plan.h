@@ -19,8 +19,9 @@
 // What is still risky is a Hazard on its step (rewrites a table, holds a lock that blocks
 // readers or writers for a scan, loses data, validates for long); a caller writes such a plan
 // only when the user allowed those hazards. What the plan cannot express is listed in
-// Plan::unsupported; objects of kinds the model does not cover, and new columns that cannot be
-// put at their desired position, are warnings. prover.h checks a plan on a real database.
+// Plan::unsupported; objects of kinds the model does not cover, and columns that cannot be put
+// at their desired position without rebuilding the table (PlanOptions::reorder_columns), are
+// warnings. prover.h checks a plan on a real database.
 //
 // Objects that belong to an extension are not in the model, so a plan never drops or recreates
 // them; it only creates, updates or drops the extension itself.
@@ -47,6 +48,8 @@ const std::vector<std::string>& HazardIds();
 struct Hazard {
   std::string id;       ///< one of the kHazard* ids
   std::string message;  ///< "rewrites table public.users (column email changes type)"
+  /// An option asked for it (PlanOptions::reorder_columns): reported, never refused.
+  bool requested = false;
 };
 
 /// One statement of a plan.
@@ -67,6 +70,9 @@ struct Plan {
   /// Differences the plan cannot express, one line each ("change the type of column … used by
   /// …"). A plan with any is not written.
   std::vector<std::string> unsupported;
+  /// Keys of the tables whose columns stay in another order than the desired one (each has a
+  /// "column-order" warning): PostgreSQL cannot move or insert a column in place.
+  std::set<std::string> unordered_tables;
 
   bool empty() const { return steps.empty(); }
   bool HasOnlineSteps() const;
@@ -84,6 +90,11 @@ struct PlanOptions {
   /// Use CREATE INDEX CONCURRENTLY, NOT VALID + VALIDATE etc. on existing tables. Off when the
   /// current state is empty anyway (rendering a whole schema).
   bool online = true;
+  /// Rebuild an existing table whose columns cannot otherwise reach their desired order: a new
+  /// table in that order takes its rows (INSERT … SELECT), its name, its sequences' ownership
+  /// and values, and everything on it and depending on it is created again; a table-rewrite
+  /// hazard. Not for partitioned tables, partitions and inheritance.
+  bool reorder_columns = false;
 };
 
 /// The plan that turns `from` into `to`. Never fails: what it cannot do is in `unsupported`.

@@ -200,6 +200,7 @@ Result<PlanCommandResult> RunPlanCommand(const PlanCommandOptions& options) {
   PlanOptions plan_options;
   plan_options.owners = options.from_url.empty();
   plan_options.default_owner = default_owner;
+  plan_options.reorder_columns = options.reorder_columns;
   result.plan = BuildPlan(current_catalog, desired_catalog, plan_options);
   const Plan& plan = result.plan;
   for (const std::string& u : plan.unsupported) {
@@ -225,8 +226,8 @@ Result<PlanCommandResult> RunPlanCommand(const PlanCommandOptions& options) {
   }
 
   progress("proving the plan on a copy of the current state");
-  auto proof =
-      ProvePlan(**server, current_name, result.migrations, desired_catalog, plan_options.owners);
+  auto proof = ProvePlan(**server, current_name, result.migrations, desired_catalog,
+                         plan_options.owners, plan.unordered_tables);
   if (!proof.ok()) return proof.take_error();
   if (proof->failure) {
     result.diagnostics.push_back(
@@ -243,7 +244,7 @@ Result<PlanCommandResult> RunPlanCommand(const PlanCommandOptions& options) {
   bool refused_hazard = false;
   for (const Step& step : plan.steps) {
     for (const Hazard& h : step.hazards) {
-      bool ok = options.allow_all_hazards || allowed.count(h.id);
+      bool ok = options.allow_all_hazards || allowed.count(h.id) || h.requested;
       refused_hazard |= !ok;
       result.diagnostics.push_back(Make(
           ok ? core::Severity::kWarning : core::Severity::kError, "hazard-" + h.id, h.message,
@@ -265,6 +266,10 @@ Result<PlanCommandResult> RunPlanCommand(const PlanCommandOptions& options) {
     for (const auto& m : listing->migrations) {
       taken.insert(m.version);
       newest = std::max(newest, m.version);
+    }
+    // git keeps no empty directory: after a rebaseline a fresh clone has none.
+    if (auto s = core::CreateDirectories(root + "/" + snapshot->config.migrations_dir); !s.ok()) {
+      return s.take_error();
     }
     std::time_t t = options.version.empty() ? std::time(nullptr) : ParseVersion(options.version);
     if (!newest.empty() && FormatVersion(t) <= newest) t = ParseVersion(newest) + 1;

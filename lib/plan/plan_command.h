@@ -28,7 +28,10 @@ struct PlanCommandOptions {
   std::string from_url;            ///< --from-url: the current state is this live database
   bool allow_all_hazards = false;  ///< --allow-hazards
   std::vector<std::string> allowed_hazards;  ///< --allow-hazard ID (repeatable)
-  bool strict = false;   ///< --strict: refuse when an object kind is not covered by the model
+  bool strict = false;  ///< --strict: refuse when an object kind is not covered by the model
+  /// --reorder-columns: rebuild tables whose columns cannot otherwise reach their desired order
+  /// (PlanOptions::reorder_columns); their table-rewrite hazard counts as allowed.
+  bool reorder_columns = false;
   RenderOptions render;  ///< --lock-timeout, --statement-timeout
   db::ScratchServerOptions server;
   /// The version of a written migration (UTC yyyymmddHHMMSS); empty takes the clock.

@@ -85,6 +85,7 @@ struct Action {
   int phase = 1;  // 0: drops, 1: everything else
   int rank = 0;
   std::string key;
+  std::string order;  // ties of (phase, rank) go by this: the key, a column's by its position
   std::vector<Step> steps;
   std::set<int> after;
   bool online = false;
@@ -109,13 +110,13 @@ class Planner {
 
   Plan Run() {
     ComputeStatus();
+    ChooseRebuilds();
     Cascade();
     if (!plan_.unsupported.empty()) return std::move(plan_);
     MakeActions();
     MakeAttributeActions();
     AddEdges();
     Order();
-    ReportColumnOrder();
     ReportUncovered();
     return std::move(plan_);
   }
@@ -279,6 +280,85 @@ class Planner {
     return Status::kReplace;
   }
 
+  // ---------------------------------------------------------------- column order
+
+  // Why ALTER TABLE alone cannot give existing table `key` its desired column order ("" when
+  // it can): PostgreSQL only appends columns, so the columns that stay must keep their order
+  // and come before every new one.
+  std::string OrderProblem(const std::string& key) const {
+    const db::CatalogTable& x = *a_.tables.at(key);
+    const db::CatalogTable& y = *b_.tables.at(key);
+    auto stays = [&](const db::CatalogColumn& c) {
+      return !c.inherited && a_.columns.count(c.key) && b_.columns.count(c.key) &&
+             StatusOf(c.key) != Status::kReplace;
+    };
+    std::vector<std::string> now, desired;
+    for (const auto& c : x.columns) {
+      if (stays(c)) now.push_back(c.name);
+    }
+    std::string first_new;
+    for (const auto& c : y.columns) {
+      if (c.inherited) continue;
+      if (!stays(c)) {
+        if (first_new.empty()) first_new = c.name;
+        continue;
+      }
+      desired.push_back(c.name);
+      if (!first_new.empty()) {
+        return "column " + first_new + " is added at the end of " + y.qualified + ", not before " +
+               c.name + " as in the desired state (PostgreSQL cannot insert a column)";
+      }
+    }
+    if (now != desired) {
+      return "the columns of " + y.qualified + " stay in their order (" + Join(now, ", ") +
+             "), not the desired (" + Join(desired, ", ") + ") (PostgreSQL cannot move a column)";
+    }
+    return {};
+  }
+
+  // Why `key` cannot be rebuilt to reorder its columns ("" when it can).
+  std::string RebuildObstacle(const std::string& key) const {
+    const db::CatalogTable& x = *a_.tables.at(key);
+    const db::CatalogTable& y = *b_.tables.at(key);
+    if (x.partitioned || y.partitioned) return "it is partitioned";
+    if (!x.partition_of.empty() || !y.partition_of.empty()) return "it is a partition";
+    if (!x.inherits.empty() || !y.inherits.empty()) return "it inherits from another table";
+    for (const CatalogIndex* side : {&a_, &b_}) {
+      for (const auto& [k, t] : side->tables) {
+        if (t->partition_of == x.qualified ||
+            std::find(t->inherits.begin(), t->inherits.end(), x.qualified) != t->inherits.end()) {
+          return "other tables inherit from it";
+        }
+      }
+    }
+    return {};
+  }
+
+  // Existing tables whose column order cannot be reached in place: rebuilt with
+  // --reorder-columns (replaced, their rows copied), otherwise reported.
+  void ChooseRebuilds() {
+    for (const auto& [key, t] : b_.tables) {
+      if (!Existing(key)) continue;
+      std::string problem = OrderProblem(key);
+      if (problem.empty()) continue;
+      std::string obstacle = options_.reorder_columns ? RebuildObstacle(key) : "";
+      if (options_.reorder_columns && obstacle.empty()) {
+        status_[key] = Status::kReplace;
+        rebuilt_.insert(key);
+        continue;
+      }
+      plan_.unordered_tables.insert(key);
+      if (options_.reorder_columns) {
+        Warn("column-order", problem + "; cannot rebuild it: " + obstacle);
+      } else {
+        Warn("column-order", problem,
+             "rebuild the table in the desired order: pgstate plan --reorder-columns; or keep "
+             "the database's order: write this migration, then pgstate verify "
+             "--fix-column-order");
+      }
+    }
+  }
+
   // ---------------------------------------------------------------- cascade
 
   bool TypeChanges(const std::string& column_key) const {
@@ -305,14 +385,24 @@ class Planner {
         queue.push_back(x);
       }
     }
+    // What goes with a dropped or replaced relation (its columns, constraints, indexes) takes
+    // what depends on it along: another table's foreign key, a view.
+    std::map<std::string, std::vector<std::string>> parts;
+    for (const auto& [part, rel] : a_.relation_of) parts[rel].push_back(part);
     std::set<std::string> seen;
     while (!queue.empty()) {
       std::string y = queue.back();
       queue.pop_back();
       if (!seen.insert(y).second) continue;
+      Status sy = StatusOf(y);
+      if (sy == Status::kDrop || sy == Status::kReplace) {
+        auto p = parts.find(y);
+        if (p != parts.end()) queue.insert(queue.end(), p->second.begin(), p->second.end());
+      }
       auto deps = a_.dependents.find(y);
       if (deps == a_.dependents.end()) continue;
-      bool y_is_type_change = KindOf(y) == "column" && StatusOf(y) == Status::kAlter;
+      bool y_is_type_change =
+          KindOf(y) == "column" && StatusOf(y) == Status::kAlter && !GoesWithRelation(y);
       for (const std::string& x : deps->second) {
         Status sx = StatusOf(x);
         if (sx == Status::kDrop || sx == Status::kReplace || GoesWithRelation(x)) continue;
@@ -374,6 +464,7 @@ class Planner {
     a.phase = phase;
     a.rank = phase == 0 ? 100 - KindRank(rank_kind) : KindRank(rank_kind);
     a.key = key;
+    a.order = key;
     actions_.push_back(std::move(a));
     return static_cast<int>(actions_.size()) - 1;
   }
@@ -490,8 +581,12 @@ class Planner {
              "drops extension " + a_.extensions.at(key)->name + " with everything it created");
     } else if (kind == "table") {
       const auto* t = a_.tables.at(key);
-      Step& s = Add(id, "DROP TABLE IF EXISTS " + t->qualified, true);
-      Hazard(s, kHazardDataLoss, "drops table " + t->qualified + " and its data");
+      if (rebuilt_.count(key)) {
+        SetAside(id, *t);
+      } else {
+        Step& s = Add(id, "DROP TABLE IF EXISTS " + t->qualified, true);
+        Hazard(s, kHazardDataLoss, "drops table " + t->qualified + " and its data");
+      }
       // Everything on the table goes with it, but a foreign key to another table that goes
       // too is dropped first: two such tables could not otherwise be ordered.
       for (const auto& [k, rel] : a_.relation_of) {
@@ -591,6 +686,96 @@ class Planner {
     }
   }
 
+  // ------------------------------------------------------------ rebuilds
+
+  // `name` + `suffix`, cut to PostgreSQL's 63 bytes (at a character boundary).
+  static std::string TempName(const std::string& name, const std::string& suffix) {
+    size_t keep = std::min(name.size(), 63 - suffix.size());
+    while (keep > 0 && keep < name.size() && (name[keep] & 0xC0) == 0x80) --keep;
+    return name.substr(0, keep) + suffix;
+  }
+  static std::string OldTableName(const db::CatalogTable& t) {
+    return TempName(t.name, "__pgstate_old");
+  }
+  static std::string OldIdentitySequence(const db::CatalogTable& t, const db::CatalogColumn& c) {
+    return TempName(t.name + "_" + c.name, "__pgstate_old_seq");
+  }
+
+  // A table to rebuild steps aside under another name, freeing every name its new self takes:
+  // the indexes of its primary key, unique and exclusion constraints (made inside CREATE
+  // TABLE), its identity sequences; the sequences it owns let go (the new table takes them).
+  void SetAside(int id, const db::CatalogTable& t) {
+    std::string old = QuoteQualified(t.schema, OldTableName(t));
+    Add(id, "ALTER TABLE " + t.qualified + " RENAME TO " + QuoteIdent(OldTableName(t)), true);
+    for (const auto* c : ConstraintsOf(a_, t.key)) {
+      if (c->type == 'p' || c->type == 'u' || c->type == 'x') {
+        Add(id, "ALTER TABLE " + old + " DROP CONSTRAINT " + QuoteIdent(c->name));
+      }
+    }
+    for (const auto& c : t.columns) {
+      auto y = b_.columns.find(c.key);
+      if (c.identity == 0 || y == b_.columns.end() || y->second->identity == 0) continue;
+      Add(id,
+          "DO $pgstate$ BEGIN EXECUTE format('ALTER SEQUENCE %s RENAME TO %I', "
+          "pg_get_serial_sequence(" +
+              QuoteLiteral(old) + ", " + QuoteLiteral(c.name) + "), " +
+              QuoteLiteral(OldIdentitySequence(t, c)) + "); END $pgstate$");
+    }
+    for (const auto* seq : OwnedSequencesKept(t)) {
+      Add(id, "ALTER SEQUENCE " + seq->qualified + " OWNED BY NONE");
+    }
+  }
+
+  // Sequences owned by a column of `t` that own them in both states (the plan changes other
+  // ownership itself).
+  std::vector<const db::CatalogSequence*> OwnedSequencesKept(const db::CatalogTable& t) const {
+    std::vector<const db::CatalogSequence*> out;
+    for (const auto& [k, seq] : a_.sequences) {
+      auto y = b_.sequences.find(k);
+      if (y == b_.sequences.end() || seq->owned_by != y->second->owned_by) continue;
+      if (StartsWith(seq->owned_by, t.qualified + ".")) out.push_back(y->second);
+    }
+    return out;
+  }
+
+  // The new table takes the rows of the old one, its sequences' values and ownership; then the
+  // old one goes (with its indexes, triggers and the rest: they are made anew on the new one).
+  void TakeOver(int id, const db::CatalogTable& t) {
+    const db::CatalogTable& x = *a_.tables.at(t.key);
+    std::string old = QuoteQualified(t.schema, OldTableName(x));
+    std::vector<std::string> columns, lost;
+    for (const auto& c : x.columns) {
+      auto y = b_.columns.find(c.key);
+      if (y == b_.columns.end()) {
+        lost.push_back(c.name);
+      } else if (y->second->generated.empty()) {
+        columns.push_back(QuoteIdent(c.name));
+      }
+    }
+    std::string list = Join(columns, ", ");
+    Step& copy = Add(id, "INSERT INTO " + t.qualified + " (" + list +
+                             ") OVERRIDING SYSTEM VALUE SELECT " + list + " FROM " + old);
+    Hazard(copy, kHazardTableRewrite,
+           "rebuilds " + t.qualified +
+               " to put its columns in the desired order: every row is copied while the table "
+               "is locked");
+    copy.hazards.back().requested = true;
+    for (const std::string& c : lost) {
+      Hazard(copy, kHazardDataLoss, "drops column " + c + " of " + t.qualified + " and its data");
+    }
+    for (const auto& c : x.columns) {
+      auto y = b_.columns.find(c.key);
+      if (c.identity == 0 || y == b_.columns.end() || y->second->identity == 0) continue;
+      Add(id, "SELECT setval(pg_get_serial_sequence(" + QuoteLiteral(t.qualified) + ", " +
+                  QuoteLiteral(c.name) + "), last_value, is_called) FROM " +
+                  QuoteQualified(t.schema, OldIdentitySequence(x, c)));
+    }
+    for (const auto* seq : OwnedSequencesKept(x)) {
+      Add(id, "ALTER SEQUENCE " + seq->qualified + " OWNED BY " + seq->owned_by);
+    }
+    Add(id, "DROP TABLE " + old);
+  }
+
   // ------------------------------------------------------------ creates
 
   std::string ColumnDefinition(const db::CatalogColumn& c) const {
@@ -678,6 +863,7 @@ class Planner {
     if (!t->options.empty()) sql += " WITH (" + t->options + ")";
     if (!t->tablespace.empty()) sql += " TABLESPACE " + t->tablespace;
     Add(id, sql);
+    if (rebuilt_.count(key)) TakeOver(id, *t);
     for (const auto* c : local) ColumnSettings(id, *t, *c, nullptr, false);
     // Inherited columns take the parent's default and NOT NULL; set what differs.
     for (const auto& c : t->columns) {
@@ -943,6 +1129,10 @@ class Planner {
       const auto* t = b_.column_table.at(key);
       const auto* c = b_.columns.at(key);
       SetCreate(key, id);
+      // New columns of one table are added in the desired order: ADD COLUMN appends.
+      char position[16];
+      std::snprintf(position, sizeof position, " %08d", c->position);
+      actions_[id].order = t->key + position;
       bool existing = Existing(t->key);
       Step& s =
           Add(id, "ALTER TABLE " + t->qualified + " ADD COLUMN " + ColumnDefinition(*c), existing);
@@ -1568,11 +1758,12 @@ class Planner {
     return s;
   }
 
-  void Warn(const std::string& rule, const std::string& message) {
+  void Warn(const std::string& rule, const std::string& message, const std::string& hint = {}) {
     core::Diagnostic d;
     d.severity = core::Severity::kWarning;
     d.rule = rule;
     d.message = message;
+    d.hint = hint;
     plan_.warnings.push_back(std::move(d));
   }
 
@@ -1711,6 +1902,7 @@ class Planner {
         }
       }
     }
+    ChainNewColumns();
     // Extensions come before everything that may use what they provide, and go after.
     std::vector<int> ext_creates, ext_drops;
     for (size_t i = 0; i < actions_.size(); ++i) {
@@ -1728,6 +1920,39 @@ class Planner {
         if (actions_[i].phase == 0) Edge(static_cast<int>(i), e);
       }
     }
+  }
+
+  // New columns of a table are added in their desired order (ADD COLUMN appends), whatever
+  // else each waits for; unless one needs a later one (a generated column): then it lands
+  // after that one, and the plan's proof reports the order.
+  void ChainNewColumns() {
+    std::map<std::string, std::vector<std::pair<int, int>>> by_table;  // (position, action)
+    for (const auto& [key, column] : b_.columns) {
+      int id = Find(create_of_, key);
+      if (id < 0 || actions_[id].key != key) continue;  // made with its (new) table
+      by_table[b_.column_table.at(key)->key].emplace_back(column->position, id);
+    }
+    for (auto& [table, columns] : by_table) {
+      std::sort(columns.begin(), columns.end());
+      for (size_t i = 1; i < columns.size(); ++i) {
+        int before = columns[i - 1].second, after = columns[i].second;
+        if (!Requires(before, after)) Edge(before, after);
+      }
+    }
+  }
+
+  // True when action `x` must follow action `y`, directly or through others.
+  bool Requires(int x, int y) const {
+    std::vector<int> stack = {x};
+    std::set<int> seen;
+    while (!stack.empty()) {
+      int a = stack.back();
+      stack.pop_back();
+      if (a == y) return true;
+      if (!seen.insert(a).second) continue;
+      for (int p : actions_[a].after) stack.push_back(p);
+    }
+    return false;
   }
 
   static std::string Unquote(const std::string& q) {
@@ -1760,7 +1985,7 @@ class Planner {
       const Action& b = actions_[y];
       if (a.phase != b.phase) return a.phase > b.phase;
       if (a.rank != b.rank) return a.rank > b.rank;
-      return a.key > b.key;
+      return a.order > b.order;
     };
     std::priority_queue<int, std::vector<int>, decltype(cmp)> ready(cmp);
     for (size_t i = 0; i < n; ++i) {
@@ -1803,28 +2028,6 @@ class Planner {
 
   // ------------------------------------------------------------ reports
 
-  void ReportColumnOrder() {
-    for (const auto& [key, t] : b_.tables) {
-      if (!Existing(key)) continue;
-      bool seen_new = false;
-      std::string first_new;
-      for (const auto& c : t->columns) {
-        bool is_new = StatusOf(c.key) == Status::kCreate || StatusOf(c.key) == Status::kReplace;
-        if (is_new && !c.inherited) {
-          if (!seen_new) first_new = c.name;
-          seen_new = true;
-        } else if (seen_new && !c.inherited) {
-          Warn("column-order", "column " + first_new + " is added at the end of " + t->qualified +
-                                   ", not before " + c.name +
-                                   " as in the desired state (PostgreSQL cannot insert a "
-                                   "column; move it to the end of the CREATE TABLE, or set "
-                                   "verify.columnOrder = ignore)");
-          break;
-        }
-      }
-    }
-  }
-
   void ReportUncovered() {
     auto text = [](const db::UncoveredObject& u) { return u.kind + " " + u.identity; };
     std::set<std::string> before, after;
@@ -1850,6 +2053,7 @@ class Planner {
   Plan plan_;
   std::map<std::string, Status> status_;
   std::set<std::string> recreated_enums_;
+  std::set<std::string> rebuilt_;                         // tables rebuilt to reorder their columns
   std::map<std::string, std::string> converted_columns_;  // column -> recreated enum
   std::set<std::string> detached_defaults_;
   std::set<std::string> inline_constraints_;

@@ -4,6 +4,7 @@
 // could not express.
 
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -29,11 +30,13 @@ struct Proof {
 };
 
 /// Copies `current_database` on `server` (nobody may be connected to it), applies
-/// `migrations` to the copy, drops it, and compares. Column order is not compared: a plan
-/// appends columns, and says so. Errors: the server fails (kExitEnvironment).
+/// `migrations` to the copy, drops it, and compares. Column order is compared too, but for the
+/// tables of `unordered_tables` (Plan::unordered_tables: the plan said it cannot reach their
+/// order). Errors: the server fails (kExitEnvironment).
 core::Result<Proof> ProvePlan(db::ScratchServer& server, const std::string& current_database,
                               const std::vector<MigrationText>& migrations,
-                              const db::Catalog& desired, bool owners);
+                              const db::Catalog& desired, bool owners,
+                              const std::set<std::string>& unordered_tables = {});
 
 /// "only in the desired state: index public.users_email_idx", "different after the plan:
 /// column public.users.email (…)": one line per difference.
