@@ -2,11 +2,15 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <map>
+#include <memory>
 
 #include "core/exit_code.h"
 #include "core/file.h"
 #include "git/libgit2.h"
+#include "git/repository.h"
 #include "merge/schema_merge.h"
+#include "migrate/addition_versions.h"
 
 extern char** environ;
 
@@ -56,6 +60,81 @@ std::string GuessTheirsLabel() {
   return count == 1 ? found : "theirs";
 }
 
+MergedCommits FindMergedCommits(git_repository* repo) {
+  MergedCommits commits;
+  if (!git::IsHeadUnborn(repo)) commits.ours = "HEAD";
+  std::string theirs;
+  int heads = 0;
+  for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
+    if (std::strncmp(*e, "GITHEAD_", 8) != 0) continue;
+    const char* eq = std::strchr(*e, '=');
+    if (eq == nullptr) continue;
+    theirs.assign(*e + 8, static_cast<size_t>(eq - (*e + 8)));
+    ++heads;
+  }
+  if (heads == 1) {
+    commits.theirs = theirs;
+    return commits;
+  }
+  std::string git_dir = git_repository_path(repo);
+  if (auto done = core::ReadFile(git_dir + "rebase-merge/done"); done.ok()) {
+    // "pick 1a2b3c4 subject": the last line is the commit being picked.
+    std::string_view text = *done;
+    while (!text.empty() && text.back() == '\n') text.remove_suffix(1);
+    std::string_view line =
+        text.substr(text.rfind('\n') == std::string_view::npos ? 0 : text.rfind('\n') + 1);
+    size_t word = line.find(' ');
+    if (word != std::string_view::npos) {
+      std::string_view rest = line.substr(word + 1);
+      commits.theirs = std::string(rest.substr(0, rest.find(' ')));
+    }
+    return commits;
+  }
+  if (auto head = core::ReadFile(git_dir + "REBASE_HEAD"); head.ok()) {
+    std::string_view id = *head;
+    while (!id.empty() && (id.back() == '\n' || id.back() == '\r')) id.remove_suffix(1);
+    commits.theirs = std::string(id);
+  }
+  return commits;
+}
+
+namespace {
+
+// The versions of the migrations that add columns and labels on each side, read on first use
+// (most merges never need them).
+class CommitAdditionVersions {
+ public:
+  std::optional<std::string> operator()(MergeSide side, const std::string& key) {
+    if (!loaded_) Load();
+    const auto& versions = side == MergeSide::kOurs ? ours_ : theirs_;
+    auto it = versions.find(key);
+    if (it == versions.end()) return std::nullopt;
+    return it->second;
+  }
+
+ private:
+  void Load() {
+    loaded_ = true;
+    git::InitLibGit2Once();
+    git_repository* raw = nullptr;
+    if (git_repository_open_ext(&raw, ".", GIT_REPOSITORY_OPEN_FROM_ENV, nullptr) != 0) return;
+    git::Repository repo(raw);
+    MergedCommits commits = FindMergedCommits(raw);
+    auto read = [&](const std::string& rev, std::map<std::string, std::string>& into) {
+      if (rev.empty()) return;
+      auto versions = migrate::AdditionVersionsAt(raw, rev);
+      if (versions.ok()) into = std::move(*versions);
+    };
+    read(commits.ours, ours_);
+    read(commits.theirs, theirs_);
+  }
+
+  bool loaded_ = false;
+  std::map<std::string, std::string> ours_, theirs_;
+};
+
+}  // namespace
+
 DriverOutcome RunMergeDriver(const MergeDriverOptions& options) {
   DriverOutcome outcome;
   auto fail = [&](core::Error e) {
@@ -79,6 +158,10 @@ DriverOutcome RunMergeDriver(const MergeDriverOptions& options) {
       ResolveLabel(options.theirs_label, options.theirs_file, GuessTheirsLabel());
   const char* mode = std::getenv("PGSTATE_MERGE");
   merge.text_only = mode != nullptr && std::strcmp(mode, "text") == 0;
+  auto versions = std::make_shared<CommitAdditionVersions>();
+  merge.addition_version = [versions](MergeSide side, const std::string& key) {
+    return (*versions)(side, key);
+  };
 
   // The style only matters for conflicts: read the configuration only when there are some.
   merge.text.style = options.style.value_or(git::ConflictStyle::kMerge);

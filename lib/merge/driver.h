@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "git/libgit2.h"
 #include "git/merge_file.h"
 
 namespace pgstate::merge {
@@ -46,8 +47,21 @@ struct DriverOutcome {
 };
 
 /// Reads the three files, merges them (object by object unless PGSTATE_MERGE=text) and writes
-/// the result over ours_file through a temporary file and a rename.
+/// the result over ours_file through a temporary file and a rename. Columns and enum labels
+/// both sides add at one place go in the order of the versions of the migrations that add
+/// them (MergeOptions::addition_version), read from the two commits git is merging
+/// (MergedCommits) in the repository of the current directory.
 DriverOutcome RunMergeDriver(const MergeDriverOptions& options);
+
+/// The two commits git merges when it runs a merge driver, as full or abbreviated ids: ours is
+/// HEAD; theirs is the commit `git merge` names in its GITHEAD_<oid> variable, or the commit a
+/// rebase is picking (the last line of rebase-merge/done, or REBASE_HEAD of the apply backend).
+/// Empty where git does not say (a cherry-pick, a revert: theirs is unknown).
+struct MergedCommits {
+  std::string ours;
+  std::string theirs;
+};
+MergedCommits FindMergedCommits(git_repository* repo);
 
 /// The conflict style configured for the repository containing `dir` (merge.conflictStyle),
 /// falling back to the user's and the system's git config; kMerge when unset or unknown.

@@ -156,6 +156,56 @@ bool Sorted(const ListLayout& layout) {
   return true;
 }
 
+// One element of a list being written: element `index` of `layout`.
+struct Placed {
+  const ListLayout* layout;
+  size_t index;
+};
+
+// The chunk of `frame` (whose list's layout is `fl`) with the elements `placed` as its list,
+// each keeping its comments and line layout, commas put where they now belong.
+std::string RenderList(const StatementRef& frame, const ListLayout& fl,
+                       const std::vector<Placed>& placed) {
+  std::string list(fl.head);
+  for (size_t k = 0; k < placed.size(); ++k) {
+    const ListLayout& l = *placed[k].layout;
+    size_t i = placed[k].index;
+    const ElementLayout& e = l.elements[i];
+    bool first_in_side = i == 0, last_in_side = i + 1 == l.elements.size();
+    if (k == 0) {
+      list += first_in_side || !AllSpace(fl.elements[0].lead) ? e.lead : fl.elements[0].lead;
+    } else {
+      list += first_in_side && e.lead.empty() ? l.typical_lead : e.lead;
+    }
+    list += e.text;
+    if (k + 1 < placed.size()) {
+      if (!last_in_side) list += e.pre;
+      list += ',';
+      if (last_in_side) {
+        list += l.last_trail.empty() ? l.typical_trail : l.last_trail;
+      } else {
+        list += e.trail;
+      }
+    } else if (last_in_side) {
+      list += l.last_trail;
+    } else {
+      list += AllSpace(e.trail) ? fl.last_trail : e.trail;
+    }
+  }
+  list += fl.end;
+
+  const sql::Statement& fs = *frame.statement;
+  std::string_view chunk = fs.chunk.In(frame.text);
+  size_t list_begin = fs.element_list.begin - fs.chunk.begin;
+  size_t list_end = fs.element_list.end - fs.chunk.begin;
+  std::string out;
+  out.reserve(chunk.size() + list.size());
+  out.append(chunk.substr(0, list_begin));
+  out.append(list);
+  out.append(chunk.substr(list_end));
+  return out;
+}
+
 }  // namespace
 
 std::optional<sql::Statement> RecognizeRowsInsert(std::string_view text, sql::Span chunk,
@@ -309,8 +359,58 @@ std::string CollapseWhitespace(std::string_view text) {
 
 uint64_t HashBytes(std::string_view bytes) { return std::hash<std::string_view>()(bytes); }
 
+std::optional<std::string> ReorderElements(const StatementRef& statement,
+                                           const std::vector<size_t>& order,
+                                           const std::string& path) {
+  std::optional<ListLayout> layout = Layout(statement);
+  const auto& elements = statement.statement->elements;
+  if (!layout || order.size() != elements.size()) return std::nullopt;
+  std::vector<bool> seen(elements.size(), false);
+  std::vector<Placed> placed;
+  for (size_t i : order) {
+    if (i >= elements.size() || seen[i]) return std::nullopt;
+    seen[i] = true;
+    placed.push_back({&*layout, i});
+  }
+  std::string out = RenderList(statement, *layout, placed);
+  // It must read back as the same statement with the elements in the new order.
+  sql::SourceFile check = sql::SourceFile::Parse(path, out);
+  if (!check.errors().empty() || check.statements().size() != 1 ||
+      !SameObject(check.statements()[0].key, statement.statement->key) ||
+      check.statements()[0].elements.size() != order.size()) {
+    return std::nullopt;
+  }
+  for (size_t k = 0; k < order.size(); ++k) {
+    if (check.statements()[0].elements[k].key.name != elements[order[k]].key.name) {
+      return std::nullopt;
+    }
+  }
+  return out;
+}
+
+bool IsOrderedKind(const std::string& kind) { return kind == "column" || kind == "label"; }
+
+bool OrderAdditionsByVersion(std::vector<Entry>& entries, const AdditionVersion& versions,
+                             const std::function<const sql::ObjectKey*(const Entry&)>& key_of) {
+  if (!versions) return false;
+  return OrderConcurrentAdditions(entries, [&](const Entry& e) -> std::optional<std::string> {
+    const sql::ObjectKey* key = key_of(e);
+    if (key == nullptr || !IsOrderedKind(key->kind)) return std::nullopt;
+    std::string k = key->ToString();
+    std::optional<std::string> version;
+    for (MergeSide side : {MergeSide::kOurs, MergeSide::kTheirs}) {
+      if ((side == MergeSide::kOurs ? e.ours : e.theirs) < 0) continue;
+      std::optional<std::string> v = versions(side, k);
+      if (v && (!version || *v < *version)) version = v;
+    }
+    // No migration adds it yet: the one planned after the merge will, after all the others.
+    return version.value_or("~");
+  });
+}
+
 std::optional<std::string> MergeElements(const StatementRef& base, const StatementRef& ours,
-                                         const StatementRef& theirs, const std::string& path) {
+                                         const StatementRef& theirs, const std::string& path,
+                                         const AdditionVersion& versions) {
   const StatementRef* sides[] = {&base, &ours, &theirs};
   for (const StatementRef* r : sides) {
     if (r->statement == nullptr || r->statement->elements.empty() ||
@@ -340,11 +440,14 @@ std::optional<std::string> MergeElements(const StatementRef& base, const Stateme
   SequenceMergeResult merged =
       MergeSequences(ub, uo, ut, MatchUnits(ub, uo), MatchUnits(ub, ut), options);
   if (merged.replaced_differently >= 0) return std::nullopt;
+  if (!ours.statement->elements_are_rows) {
+    OrderAdditionsByVersion(merged.entries, versions, [&](const Entry& e) -> const sql::ObjectKey* {
+      if (e.ours >= 0) return &ours.statement->elements[static_cast<size_t>(e.ours)].key;
+      if (e.theirs >= 0) return &theirs.statement->elements[static_cast<size_t>(e.theirs)].key;
+      return nullptr;
+    });
+  }
 
-  struct Placed {
-    const ListLayout* layout;
-    size_t index;
-  };
   std::vector<Placed> result;
   for (const Entry& e : merged.entries) {
     if (e.outcome == Outcome::kOurs) {
@@ -363,43 +466,7 @@ std::optional<std::string> MergeElements(const StatementRef& base, const Stateme
     });
   }
 
-  std::string list(fl.head);
-  for (size_t k = 0; k < result.size(); ++k) {
-    const ListLayout& l = *result[k].layout;
-    size_t i = result[k].index;
-    const ElementLayout& e = l.elements[i];
-    bool first_in_side = i == 0, last_in_side = i + 1 == l.elements.size();
-    if (k == 0) {
-      list += first_in_side || !AllSpace(fl.elements[0].lead) ? e.lead : fl.elements[0].lead;
-    } else {
-      list += first_in_side && e.lead.empty() ? l.typical_lead : e.lead;
-    }
-    list += e.text;
-    if (k + 1 < result.size()) {
-      if (!last_in_side) list += e.pre;
-      list += ',';
-      if (last_in_side) {
-        list += l.last_trail.empty() ? l.typical_trail : l.last_trail;
-      } else {
-        list += e.trail;
-      }
-    } else if (last_in_side) {
-      list += l.last_trail;
-    } else {
-      list += AllSpace(e.trail) ? fl.last_trail : e.trail;
-    }
-  }
-  list += fl.end;
-
-  const sql::Statement& fs = *frame->statement;
-  std::string_view chunk = fs.chunk.In(frame->text);
-  size_t list_begin = fs.element_list.begin - fs.chunk.begin;
-  size_t list_end = fs.element_list.end - fs.chunk.begin;
-  std::string out;
-  out.reserve(chunk.size() + list.size());
-  out.append(chunk.substr(0, list_begin));
-  out.append(list);
-  out.append(chunk.substr(list_end));
+  std::string out = RenderList(*frame, fl, result);
 
   // The merged statement must parse back into the same object with every element.
   if (ours.statement->node == nullptr && ours.statement->elements_are_rows) {

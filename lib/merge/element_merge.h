@@ -2,13 +2,34 @@
 // merge/element_merge: the three-way merge inside one statement that both sides changed: the
 // columns and constraints of CREATE TABLE, the labels of an enum, the rows of an INSERT.
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
 
+#include "merge/sequence_merge.h"
 #include "sql/source_file.h"
 
 namespace pgstate::merge {
+
+/// Which side of a merge an addition comes from.
+enum class MergeSide { kOurs, kTheirs };
+
+/// The version of the pending migration (UTC yyyymmddHHMMSS) that adds the column or enum
+/// label `key` ("column public.t.c", "label public.mood.sad") on `side`, nullopt when no
+/// migration of that side adds it. Columns and labels are appended in version order when the
+/// migrations run, so that is the order both sides' additions at one place get in a merge.
+using AdditionVersion =
+    std::function<std::optional<std::string>(MergeSide side, const std::string& key)>;
+
+/// Whether an object key's kind has an order that the catalog keeps: "column", "label".
+bool IsOrderedKind(const std::string& kind);
+
+/// OrderConcurrentAdditions over entries whose keys `key_of` gives: columns and labels by the
+/// version of the migration that adds them (both sides' additions of one run, additions no
+/// migration adds after the others, in their merged order). A no-op when `versions` is empty.
+bool OrderAdditionsByVersion(std::vector<Entry>& entries, const AdditionVersion& versions,
+                             const std::function<const sql::ObjectKey*(const Entry&)>& key_of);
 
 /// A statement and the text its spans point into.
 struct StatementRef {
@@ -18,14 +39,25 @@ struct StatementRef {
   std::string_view Chunk() const { return statement->chunk.In(text); }
 };
 
+/// The chunk of `statement` (leading comments, statement, rest of its line) with its elements
+/// in `order` (a permutation of the indexes of statement->elements), each element keeping its
+/// comments and line layout. nullopt when the list cannot be cut apart (a block comment across
+/// a line end) or the result would not read back as the same statement in that order.
+std::optional<std::string> ReorderElements(const StatementRef& statement,
+                                           const std::vector<size_t>& order,
+                                           const std::string& path);
+
 /// Merges the element lists of one statement that both sides changed. Returns the new chunk
 /// (leading comments and statement) in the layout of the side whose statement frame (the text
 /// around the list) is kept, or nullopt when the elements conflict (one changed differently on
 /// both sides, deleted on one side and changed on the other, added on both sides differently,
 /// replaced differently on both sides), the frames conflict, or the result would not parse back
 /// into the same object.
+/// Columns and labels both sides add at one place are ordered by `versions`
+/// (OrderAdditionsByVersion).
 std::optional<std::string> MergeElements(const StatementRef& base, const StatementRef& ours,
-                                         const StatementRef& theirs, const std::string& path);
+                                         const StatementRef& theirs, const std::string& path,
+                                         const AdditionVersion& versions = {});
 
 /// A multi-row `INSERT INTO t (c) VALUES (const), (const), …;` recognised by the lexer alone,
 /// described as the parser would (key "rows t", one "row" element per row) but without a parse

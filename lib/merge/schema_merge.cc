@@ -565,6 +565,13 @@ Result<MergeResult> MergeObjects(std::string_view base_in, std::string_view ours
   SequenceMergeResult merged =
       MergeSequences(base.units, ours.units, theirs.units, to_ours, to_theirs);
 
+  OrderAdditionsByVersion(
+      merged.entries, options.addition_version, [&](const Entry& e) -> const sql::ObjectKey* {
+        const Item* item = e.ours >= 0     ? &ours.items[static_cast<size_t>(e.ours)]
+                           : e.theirs >= 0 ? &theirs.items[static_cast<size_t>(e.theirs)]
+                                           : nullptr;
+        return item != nullptr && item->statement != nullptr ? &item->statement->key : nullptr;
+      });
   std::vector<std::string> reordered = SortRowRuns(merged.entries, ours, theirs);
   std::vector<bool> folded(merged.entries.size(), false);
   FoldRowsIntoList(merged.entries, ours, theirs, reordered, folded);
@@ -603,10 +610,10 @@ Result<MergeResult> MergeObjects(std::string_view base_in, std::string_view ours
           std::optional<sql::Statement> go = WithPrivilegeElements(io.file_text, *io.statement);
           std::optional<sql::Statement> gt = WithPrivilegeElements(it.file_text, *it.statement);
           bool grants = gb && go && gt;
-          std::optional<std::string> elements =
-              MergeElements({grants ? &*gb : ib.statement, ib.file_text},
-                            {grants ? &*go : io.statement, io.file_text},
-                            {grants ? &*gt : it.statement, it.file_text}, options.path);
+          std::optional<std::string> elements = MergeElements(
+              {grants ? &*gb : ib.statement, ib.file_text},
+              {grants ? &*go : io.statement, io.file_text},
+              {grants ? &*gt : it.statement, it.file_text}, options.path, options.addition_version);
           if (elements) {
             w.Append(*elements, nullptr, -1);
             break;

@@ -20,6 +20,7 @@
 
 #include "core/error.h"
 #include "git/merge_file.h"
+#include "merge/element_merge.h"
 
 namespace pgstate::merge {
 
@@ -27,6 +28,10 @@ struct MergeOptions {
   git::MergeFileOptions text;       ///< labels, marker size and style of every conflict written
   bool text_only = false;           ///< skip the object merge (the PGSTATE_MERGE=text kill switch)
   std::string path = "schema.sql";  ///< the file's name in warnings
+  /// Versions of the migrations that add columns and enum labels on each side: additions of
+  /// both sides at one place go in version order, the order the migrations give a database.
+  /// Empty: ours' additions first, then theirs'.
+  AdditionVersion addition_version;
 };
 
 struct MergeResult {

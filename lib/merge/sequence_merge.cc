@@ -368,4 +368,44 @@ SequenceMergeResult MergeSequences(const std::vector<Unit>& base, const std::vec
   return result;
 }
 
+bool OrderConcurrentAdditions(std::vector<Entry>& entries,
+                              const std::function<std::optional<std::string>(const Entry&)>& rank) {
+  auto added = [](const Entry& e) {
+    return e.base < 0 && (e.outcome == Outcome::kOurs || e.outcome == Outcome::kTheirs);
+  };
+  bool moved = false;
+  for (size_t i = 0; i < entries.size();) {
+    if (!added(entries[i])) {
+      ++i;
+      continue;
+    }
+    size_t j = i;
+    bool from_ours = false, from_theirs = false;
+    for (; j < entries.size() && added(entries[j]); ++j) {
+      from_ours |= entries[j].ours >= 0;
+      from_theirs |= entries[j].theirs >= 0;
+    }
+    if (from_ours && from_theirs) {
+      std::vector<size_t> places;
+      std::vector<std::pair<std::string, Entry>> ranked;
+      for (size_t k = i; k < j; ++k) {
+        std::optional<std::string> r = rank(entries[k]);
+        if (!r) continue;
+        places.push_back(k);
+        ranked.emplace_back(std::move(*r), entries[k]);
+      }
+      std::stable_sort(ranked.begin(), ranked.end(),
+                       [](const auto& a, const auto& b) { return a.first < b.first; });
+      for (size_t k = 0; k < places.size(); ++k) {
+        Entry& at = entries[places[k]];
+        const Entry& e = ranked[k].second;
+        moved |= at.ours != e.ours || at.theirs != e.theirs;
+        at = e;
+      }
+    }
+    i = j;
+  }
+  return moved;
+}
+
 }  // namespace pgstate::merge

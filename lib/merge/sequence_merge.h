@@ -9,6 +9,8 @@
 // then any leftover items with equal identity in order (an item that moved).
 
 #include <cstdint>
+#include <functional>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -76,5 +78,13 @@ SequenceMergeResult MergeSequences(const std::vector<Unit>& base, const std::vec
                                    const std::vector<int>& base_to_ours,
                                    const std::vector<int>& base_to_theirs,
                                    const SequenceMergeOptions& options = {});
+
+/// Where items both sides add at one place go, when their order matters (columns, enum
+/// labels): in each run of consecutive entries added by either side that holds additions of
+/// both, the entries `rank` gives a value are put in increasing order of it (stable), in the
+/// places such entries held; the other entries (constraints) stay where they are. Runs of one
+/// side's additions alone keep that side's order. Returns true when anything moved.
+bool OrderConcurrentAdditions(std::vector<Entry>& entries,
+                              const std::function<std::optional<std::string>(const Entry&)>& rank);
 
 }  // namespace pgstate::merge

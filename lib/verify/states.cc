@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <map>
+#include <memory>
 #include <set>
 
 #include "git/repository.h"
 #include "merge/schema_merge.h"
+#include "migrate/addition_versions.h"
 #include "migrate/migration_files.h"
 #include "migrate/script.h"
 #include "schema/model.h"
@@ -160,6 +162,33 @@ Result<Snapshot> ReadMergedSnapshot(git_repository* repo, const std::string& our
   for (const auto& [p, _] : *o) paths.insert(p);
   for (const auto& [p, _] : *t) paths.insert(p);
 
+  // Columns both sides add at one place go in the order their migrations give (as the merge
+  // driver does): read on first use.
+  struct Versions {
+    bool loaded = false;
+    std::map<std::string, std::string> ours, theirs;
+  };
+  auto versions = std::make_shared<Versions>();
+  auto addition_version = [&, versions](merge::MergeSide side,
+                                        const std::string& key) -> std::optional<std::string> {
+    if (!versions->loaded) {
+      versions->loaded = true;
+      auto of = [&](const FileMap& files) {
+        std::vector<migrate::MigrationText> migrations;
+        for (const auto& [p, text] : files) {
+          if (config->IsMigrationPath(p)) migrations.push_back({p, text});
+        }
+        return migrate::AdditionVersions(migrations);
+      };
+      versions->ours = of(*o);
+      versions->theirs = of(*t);
+    }
+    const auto& map = side == merge::MergeSide::kOurs ? versions->ours : versions->theirs;
+    auto it = map.find(key);
+    if (it == map.end()) return std::nullopt;
+    return it->second;
+  };
+
   std::vector<git::FileContent> merged;
   std::vector<Diagnostic> conflicts;
   for (const std::string& path : paths) {
@@ -183,6 +212,7 @@ Result<Snapshot> ReadMergedSnapshot(git_repository* repo, const std::string& our
       options.path = path;
       options.text.ours_label = ours;
       options.text.theirs_label = theirs;
+      options.addition_version = addition_version;
       auto result = merge::MergeSchemaText(bs ? *bs : std::string(), *os, *ts, options);
       if (!result.ok()) return result.take_error();
       if (result->conflicts > 0) {

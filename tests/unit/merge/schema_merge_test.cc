@@ -1,6 +1,8 @@
 #include "merge/schema_merge.h"
 
 #include <gtest/gtest.h>
+#include <map>
+#include <optional>
 
 #include "git/merge_file.h"
 #include "merge_testing.h"
@@ -240,6 +242,82 @@ TEST(SchemaMergeTest, EnumLabelsAddedOnBothSides) {
   MergeResult r = CheckedMerge(base, ours, theirs, TestOptions());
   EXPECT_EQ(r.conflicts, 0);
   EXPECT_EQ(r.text, "CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy', 'angry');\n");
+}
+
+// The migrations that add what both sides added: their versions order the additions.
+MergeOptions WithVersions(std::map<std::string, std::string> ours,
+                          std::map<std::string, std::string> theirs) {
+  MergeOptions o = TestOptions();
+  o.addition_version = [ours, theirs](MergeSide side,
+                                      const std::string& key) -> std::optional<std::string> {
+    const auto& m = side == MergeSide::kOurs ? ours : theirs;
+    auto it = m.find(key);
+    if (it == m.end()) return std::nullopt;
+    return it->second;
+  };
+  return o;
+}
+
+TEST(SchemaMergeTest, ColumnsBothSidesAppendGoInTheOrderOfTheirMigrations) {
+  std::string base =
+      "CREATE TABLE t (\n    id integer,\n    CONSTRAINT t_pk PRIMARY KEY (id)\n);\n";
+  std::string ours =
+      "CREATE TABLE t (\n    id integer,\n    note_b text,\n    CONSTRAINT t_pk PRIMARY KEY "
+      "(id)\n);\n";
+  std::string theirs =
+      "CREATE TABLE t (\n    id integer,\n    note_a text,\n    more_a text,\n"
+      "    CONSTRAINT t_pk PRIMARY KEY (id)\n);\n";
+  // Without versions: ours' additions, then theirs'.
+  EXPECT_EQ(
+      CheckedMerge(base, ours, theirs, TestOptions()).text,
+      "CREATE TABLE t (\n    id integer,\n    note_b text,\n    note_a text,\n    more_a text,\n"
+      "    CONSTRAINT t_pk PRIMARY KEY (id)\n);\n");
+  // Theirs' migration runs first: its columns come first, whichever side is ours.
+  MergeOptions o = WithVersions(
+      {{"column public.t.note_b", "20240103000000"}},
+      {{"column public.t.note_a", "20240102000000"}, {"column public.t.more_a", "20240104000000"}});
+  MergeResult r = CheckedMerge(base, ours, theirs, o);
+  EXPECT_EQ(r.conflicts, 0);
+  EXPECT_EQ(
+      r.text,
+      "CREATE TABLE t (\n    id integer,\n    note_a text,\n    note_b text,\n    more_a text,\n"
+      "    CONSTRAINT t_pk PRIMARY KEY (id)\n);\n");
+  MergeOptions swapped = WithVersions(
+      {{"column public.t.note_a", "20240102000000"}, {"column public.t.more_a", "20240104000000"}},
+      {{"column public.t.note_b", "20240103000000"}});
+  EXPECT_EQ(CheckedMerge(base, theirs, ours, swapped).text, r.text);
+
+  // A column no migration adds yet goes after the others: the migration planned after the
+  // merge will add it last.
+  MergeOptions unplanned = WithVersions({}, {{"column public.t.note_a", "20240102000000"},
+                                             {"column public.t.more_a", "20240104000000"}});
+  EXPECT_EQ(
+      CheckedMerge(base, ours, theirs, unplanned).text,
+      "CREATE TABLE t (\n    id integer,\n    note_a text,\n    more_a text,\n    note_b text,\n"
+      "    CONSTRAINT t_pk PRIMARY KEY (id)\n);\n");
+}
+
+TEST(SchemaMergeTest, EnumLabelsBothSidesAddGoInTheOrderOfTheirMigrations) {
+  std::string base = "CREATE TYPE mood AS ENUM ('sad', 'ok');\n";
+  std::string ours = "CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');\n";
+  std::string theirs = "CREATE TYPE mood AS ENUM ('sad', 'ok', 'angry');\n";
+  MergeOptions o = WithVersions({{"label public.mood.happy", "20240105000000"}},
+                                {{"label public.mood.angry", "20240101000000"}});
+  MergeResult r = CheckedMerge(base, ours, theirs, o);
+  EXPECT_EQ(r.conflicts, 0);
+  EXPECT_EQ(r.text, "CREATE TYPE mood AS ENUM ('sad', 'ok', 'angry', 'happy');\n");
+}
+
+TEST(SchemaMergeTest, AColumnAddedByOneSideAloneKeepsItsPlace) {
+  // Only theirs adds at this place (ours adds elsewhere): nothing to order, even though the
+  // versions would say otherwise.
+  std::string base = "CREATE TABLE t (\n    id integer,\n    b text\n);\n";
+  std::string ours = "CREATE TABLE t (\n    id integer,\n    b text,\n    c text\n);\n";
+  std::string theirs = "CREATE TABLE t (\n    id integer,\n    a text,\n    b text\n);\n";
+  MergeOptions o = WithVersions({{"column public.t.c", "20240101000000"}},
+                                {{"column public.t.a", "20240102000000"}});
+  EXPECT_EQ(CheckedMerge(base, ours, theirs, o).text,
+            "CREATE TABLE t (\n    id integer,\n    a text,\n    b text,\n    c text\n);\n");
 }
 
 TEST(SchemaMergeTest, ColumnRenamedDifferentlyOnBothSidesConflicts) {
