@@ -17,17 +17,22 @@
 #   --push-remote NAME|URL  where to push (default: the --remote)
 #   --summary FILE        append a Markdown report to FILE (e.g. "$GITHUB_STEP_SUMMARY")
 #   --bin-dir DIR         directory of the pgstate binaries (default: found on PATH)
+#   --no-verify-schema    do not verify the merged schema
 #   -C DIR                the repository (default: the current directory)
 # Every option can also come from the environment: PGSTATE_MERGE_TARGET, PGSTATE_MERGE_REMOTE,
 # PGSTATE_MERGE_BRANCH, PGSTATE_PUSH_MERGE=true, PGSTATE_PUSH_REMOTE, PGSTATE_MERGE_SUMMARY,
-# PGSTATE_BIN_DIR.
+# PGSTATE_BIN_DIR, PGSTATE_VERIFY_MERGE=false.
 #
 # The work tree must be a clean checkout of the pull request's head. The merge runs with hooks
-# disabled; a conflicted merge is aborted, so the checkout is left as it was.
+# disabled; a conflicted merge is aborted, so the checkout is left as it was. In a repository
+# with a committed .pgstate, a clean merge is then verified (`pgstate verify`: the merged
+# desired state against baseline + the merged migrations, on an ephemeral PostgreSQL, as the
+# pre-push hook would); one that does not verify is undone and never pushed.
 #
 # Exit status: 0 merged cleanly (or already up to date); 1 conflicts (nothing committed or
 # pushed); 2 bad usage or an unclean work tree; 3 environment (pgstate not found, fetch or push
-# failed).
+# failed, no PostgreSQL to verify on); 4 merged without conflicts but the merged schema does not
+# verify (nothing committed or pushed).
 set -euo pipefail
 
 target=${PGSTATE_MERGE_TARGET:-}
@@ -38,6 +43,8 @@ case "${PGSTATE_PUSH_MERGE:-false}" in true | 1 | yes) push=true ;; esac
 push_remote=${PGSTATE_PUSH_REMOTE:-}
 summary=${PGSTATE_MERGE_SUMMARY:-}
 bin_dir=${PGSTATE_BIN_DIR:-}
+verify_schema=true
+case "${PGSTATE_VERIFY_MERGE:-true}" in false | 0 | no) verify_schema=false ;; esac
 repo=.
 
 say() { printf 'server-side-merge: %s\n' "$*"; }
@@ -59,6 +66,7 @@ while [ $# -gt 0 ]; do
     --push-remote) need_arg "$@"; push_remote=$2; shift 2 ;;
     --summary) need_arg "$@"; summary=$2; shift 2 ;;
     --bin-dir) need_arg "$@"; bin_dir=$2; shift 2 ;;
+    --no-verify-schema) verify_schema=false; shift ;;
     -C) need_arg "$@"; repo=$2; shift 2 ;;
     -h | --help) usage; exit 0 ;;
     *) usage >&2; die 2 "unknown argument '$1'" ;;
@@ -206,6 +214,23 @@ if [ "$status" -ne 0 ]; then
 fi
 
 merged=$(git rev-parse HEAD)
+# The merge the driver made is the one a developer's `git merge` makes; whether it verifies is
+# what `pgstate verify --merge-with` and the pre-push hook decide, so ask the same question.
+if $verify_schema && git ls-files --error-unmatch .pgstate >/dev/null 2>&1; then
+  say "verifying the merged schema"
+  set +e
+  "$pgstate" verify
+  verified=$?
+  set -e
+  if [ "$verified" -ne 0 ]; then
+    git reset --quiet --hard "$head"
+    [ "$verified" -eq 3 ] && die 3 "cannot verify the merged schema: no PostgreSQL (see 'pgstate verify' above)"
+    say "the schema merges without conflicts, but the merged schema does not verify (see above)"
+    note "Merging \`$target\` into \`$label\` is free of conflicts, but the merged schema **does not verify**; nothing was committed or pushed." \
+      "" "Run \`pgstate verify --merge-with $tracking\` on \`$label\` to see why."
+    finish 4
+  fi
+fi
 say "the schema merges cleanly: merge commit $(git rev-parse --short "$merged")"
 note "Merging \`$target\` into \`$label\` is **clean**: merge commit \`$(git rev-parse --short "$merged")\`."
 if [ ${#semantic[@]} -gt 0 ]; then

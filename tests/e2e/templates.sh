@@ -153,26 +153,33 @@ CREATE TABLE invoices (
 '
 
 # make_remote NAME INIT: a bare "hosted" repository NAME.git whose main holds db/schema/app.sql
-# with one table; with INIT=yes the project ran `pgstate init` and committed it. Branch
-# 'feature' appends table orders to the file, then main appends table invoices: git's text
-# merge conflicts at the end of the file, pgstate's merge takes both tables.
+# with one table; with INIT=yes the project ran `pgstate init` and committed it, and each table
+# comes with its migration. Branch 'feature' appends table orders to the file, then main appends
+# table invoices: git's text merge conflicts at the end of the file, pgstate's merge takes both
+# tables.
 make_remote() {
   local name=$1 init=$2 work="$E2E_TMP/$1-dev"
   git init -q --bare -b main "$E2E_TMP/$name.git"
   if [ "$init" = yes ]; then pgstate_init_repo "$work"; else new_repo "$work"; fi
-  mkdir -p "$work/db/schema"
-  printf '%s' "$users" >"$work/db/schema/app.sql"
-  git -C "$work" add db/schema/app.sql
-  git -C "$work" commit -q --no-verify -m "users"
+  # add_table SQL VERSION SLUG MESSAGE: appends SQL to the desired state (and, in an initialised
+  # repository, as a migration) and commits.
+  add_table() {
+    mkdir -p "$work/db/schema"
+    printf '%s' "$1" >>"$work/db/schema/app.sql"
+    if [ "$init" = yes ]; then
+      printf '%s' "$1" >"$work/db/migrations/${2}_$3.sql"
+    fi
+    git -C "$work" add -A db
+    git -C "$work" commit -q --no-verify -m "$4"
+  }
+  add_table "$users" 20240101000000 users "users"
   git -C "$work" remote add origin "$E2E_TMP/$name.git"
   git -C "$work" push -q --no-verify origin main
   git -C "$work" checkout -q -b feature
-  printf '%s' "$orders" >>"$work/db/schema/app.sql"
-  git -C "$work" commit -q --no-verify -am "orders"
+  add_table "$orders" 20240102000000 orders "orders"
   git -C "$work" push -q --no-verify origin feature
   git -C "$work" checkout -q main
-  printf '%s' "$invoices" >>"$work/db/schema/app.sql"
-  git -C "$work" commit -q --no-verify -am "invoices"
+  add_table "$invoices" 20240103000000 invoices "invoices"
   git -C "$work" push -q --no-verify origin main
 }
 
@@ -227,9 +234,40 @@ expect_code 2 bash "$merge_script" --target main
 expect_contains "uncommitted changes"
 git checkout -q -- db/schema/app.sql
 
-# 2. A real conflict: both sides change the same column differently. Nothing is committed or
-# pushed and the checkout is left as it was.
+# 2. Free of conflicts but the merged schema does not verify (a table without its migration):
+# nothing is committed or pushed, and the report says how to see why.
 dev="$E2E_TMP/hosted-dev"
+git -C "$dev" checkout -q -b nomig main
+printf '\nCREATE TABLE notes (\n  id bigint PRIMARY KEY\n);\n' >>"$dev/db/schema/app.sql"
+git -C "$dev" commit -q --no-verify -am "notes, no migration"
+git -C "$dev" push -q --no-verify origin nomig
+git -C "$dev" checkout -q main
+printf '\nCREATE TABLE tags (\n  id bigint PRIMARY KEY\n);\n' >>"$dev/db/schema/app.sql"
+printf 'CREATE TABLE tags (id bigint PRIMARY KEY);\n' >"$dev/db/migrations/20240104000000_tags.sql"
+git -C "$dev" add -A db
+git -C "$dev" commit -q --no-verify -m "tags"
+git -C "$dev" push -q --no-verify origin main
+ci4="$E2E_TMP/ci4"
+ci_clone hosted "$ci4" nomig
+nomig_head=$(git -C "$ci4" rev-parse HEAD)
+cd "$ci4"
+expect_code 4 bash "$merge_script" --target main --branch nomig --push \
+  --summary "$E2E_TMP/summary4.md" --bin-dir "$PGSTATE_BIN_DIR"
+expect_contains "table public.notes is in the desired state but baseline + migrations do not create it"
+expect_contains "the merged schema does not verify"
+[ "$(git rev-parse HEAD)" = "$nomig_head" ] || fail "HEAD moved after a merge that does not verify"
+[ -z "$(git status --porcelain)" ] || { git status --short >&2; fail "files left behind"; }
+[ "$(git -C "$E2E_TMP/hosted.git" rev-parse refs/heads/nomig)" = "$nomig_head" ] ||
+  fail "a merge that does not verify was pushed"
+grep -q 'pgstate verify --merge-with origin/main' "$E2E_TMP/summary4.md" ||
+  fail "summary does not say how to see why"
+# Asked not to verify, the script reports the merge as clean.
+expect_code 0 bash "$merge_script" --target main --no-verify-schema --bin-dir "$PGSTATE_BIN_DIR"
+expect_contains "the schema merges cleanly"
+git reset -q --hard "$nomig_head"
+
+# 3. A real conflict: both sides change the same column differently. Nothing is committed or
+# pushed and the checkout is left as it was.
 git -C "$dev" checkout -q -b retype main
 sed -i 's/email text NOT NULL/email varchar(200) NOT NULL/' "$dev/db/schema/app.sql"
 git -C "$dev" commit -q --no-verify -am "email varchar"
@@ -251,7 +289,7 @@ expect_contains "the schema does not merge cleanly: a real conflict in db/schema
   fail "a conflicted merge was pushed"
 grep -q '\*\*conflicts\*\*' "$E2E_TMP/summary2.md" || fail "summary does not report the conflict"
 
-# 3. A repository that never ran `pgstate init`: the script configures the driver for this merge
+# 4. A repository that never ran `pgstate init`: the script configures the driver for this merge
 # only, and nothing init would write ends up in the merge commit or the work tree.
 make_remote plain no
 ci3="$E2E_TMP/ci3"
