@@ -66,14 +66,14 @@ if [ "$mode" = test ]; then
   cmake --build "$src/build" -j "$jobs"
   (cd "$src/build" && ctest -j "$jobs" --output-on-failure) || status=1
 
-  # The whole-corpus tests (thousands of real schema files) ran above; under the sanitizers they
+  # The whole-corpus tests (thousands of real schema files, the replayed histories) ran above; under the sanitizers they
   # would take most of CI's time, so the sanitizer run covers every other test.
   say "build and test with AddressSanitizer + UndefinedBehaviorSanitizer: $src/build-asan"
   configure "$src/build-asan" -DCMAKE_BUILD_TYPE=Debug -DENABLE_SANITIZERS=ON -DWARNINGS_AS_ERRORS=ON \
     -DBUILD_TESTING=ON
   cmake --build "$src/build-asan" -j "$jobs"
   (cd "$src/build-asan" && ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=print_stacktrace=1 \
-     ctest -j "$jobs" --output-on-failure -LE bench -E "CorpusTest") || status=1
+     ctest -j "$jobs" --output-on-failure -LE bench -E "CorpusTest|e2e.histories") || status=1
 
   if [ -f "$src/tests/fuzz/CMakeLists.txt" ] && command -v clang++ >/dev/null; then
     say "fuzz for ${fuzz_seconds}s: $src/build-fuzz"
