@@ -288,6 +288,7 @@ void LintModules(const schema::Model& model, Reporter& reporter) {
     if (r.provider != schema::Provider::kModel && r.provider != schema::Provider::kImplicit) {
       continue;
     }
+    if (schema::CoveredByRelation(r)) continue;
     const sql::SourceFile& file = model.file_of(r.from);
     size_t from = modules.ModuleOf(file.path());
     for (StatementId target : r.targets) {

@@ -162,8 +162,10 @@ class Folding {
   std::map<StatementId, std::optional<StatementId>> memo_;
 };
 
+// A reference between objects the files define, counted once per statement and target.
 bool Resolved(const Reference& r) {
-  return r.provider == Provider::kModel || r.provider == Provider::kImplicit;
+  return (r.provider == Provider::kModel || r.provider == Provider::kImplicit) &&
+         !schema::CoveredByRelation(r);
 }
 
 size_t ModuleOfStatement(const Model& model, StatementId id) {

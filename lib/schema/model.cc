@@ -584,6 +584,17 @@ Provider Model::ResolveInto(const ObjectKey& reference, StatementId from,
     targets->erase(std::remove(targets->begin(), targets->end(), from), targets->end());
     return Provider::kImplicit;
   }
+  // A column of a relation the files do not define exists as its relation does (built in,
+  // external, …); when the relation is missing, the reference to it says so.
+  if (key.kind == "column") {
+    size_t dot = key.name.find('.');
+    if (dot != std::string::npos) {
+      std::vector<StatementId> ignored;
+      Provider relation =
+          ResolveInto({"relation", key.schema, key.name.substr(0, dot)}, from, &ignored);
+      if (relation != Provider::kModel && relation != Provider::kImplicit) return relation;
+    }
+  }
   if (IsBuiltin(key, options_.search_path)) return Provider::kBuiltin;
   for (const ObjectKey& e : options_.external_objects) {
     if (e.kind == "schema" &&
@@ -645,7 +656,16 @@ void Model::ResolveReferences() {
 std::vector<const Reference*> Model::Unresolved() const {
   std::vector<const Reference*> out;
   for (const Reference& r : references_) {
-    if (r.provider == Provider::kMissing) out.push_back(&r);
+    if (r.provider != Provider::kMissing) continue;
+    // A column of a missing relation: the reference to the relation says what is missing.
+    if (r.key.kind == "column") {
+      size_t dot = r.key.name.find('.');
+      if (dot != std::string::npos &&
+          Resolve({"relation", r.key.schema, r.key.name.substr(0, dot)}) == Provider::kMissing) {
+        continue;
+      }
+    }
+    out.push_back(&r);
   }
   return out;
 }

@@ -22,6 +22,15 @@
 //              columns, constraints, indexes, triggers, policies, rules, sequences and schemas
 //              are never assumed to come from an extension;
 //   missing    none of the above: the "unknown-object" lint rule reports it.
+// A column of a relation the files do not define takes the relation's provider (a column of an
+// external table is external).
+//
+// References to columns come from what names a relation's columns outside a subquery: CHECK
+// and generated-column expressions, key, foreign key (both ends), unique and exclusion column
+// lists, index columns, expressions and predicates, ALTER SEQUENCE … OWNED BY, a trigger's
+// UPDATE OF and WHEN (NEW./OLD.), a policy's USING and WITH CHECK, COMMENT ON COLUMN, and a
+// view that reads one relation (its select list, WHERE and HAVING). Routine bodies (SQL and
+// PL/pgSQL) are opaque: what they use is not followed.
 //
 // Load order (what `pgstate verify` loads into PostgreSQL): a topological order of the
 // statements, ties broken by file order (files sorted by their module's load rank, see
@@ -128,6 +137,10 @@ struct Reference {
   std::vector<StatementId> targets;
 };
 
+/// True for a reference another one of the same statement stands for: a column's (whatever
+/// names a column names its relation too). Counts and reports between modules skip it.
+inline bool CoveredByRelation(const Reference& r) { return r.key.kind == "column"; }
+
 /// The same object defined twice: `second` comes after `first` in model order.
 struct Duplicate {
   sql::ObjectKey key;
@@ -198,7 +211,8 @@ class Model {
 
   /// Every reference of every statement, in model order.
   const std::vector<Reference>& references() const { return references_; }
-  /// The references no provider satisfies.
+  /// The references no provider satisfies (but a column of a missing relation: the reference
+  /// to the relation stands for it).
   std::vector<const Reference*> Unresolved() const;
   /// Objects defined more than once, one entry per extra definition, in model order.
   const std::vector<Duplicate>& duplicates() const { return duplicates_; }

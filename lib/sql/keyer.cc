@@ -127,18 +127,19 @@ const PgQuery__TypeName* AsTypeName(const Node* n) {
   return nullptr;
 }
 
-// Calls `fn` on every message of `descriptor` type anywhere below `m` (generic walk).
+// Calls `fn` on `m` and every message below it (generic walk); where `fn` returns false, what
+// is below that message is skipped.
 template <typename Fn>
-void ForEachMessage(const ProtobufCMessage* m, Fn&& fn) {
+void WalkMessages(const ProtobufCMessage* m, Fn&& fn) {
   if (!m) return;
-  fn(m);
+  if (!fn(m)) return;
   const ProtobufCMessageDescriptor* d = m->descriptor;
   const char* base = reinterpret_cast<const char*>(m);
   if (d == &pg_query__node__descriptor) {
     // A Node is a oneof over every node type: only the member that is set matters.
     const ProtobufCFieldDescriptor* f = protobuf_c_message_descriptor_get_field(
         d, static_cast<unsigned>(reinterpret_cast<const PgQuery__Node*>(m)->node_case));
-    if (f) ForEachMessage(*reinterpret_cast<ProtobufCMessage* const*>(base + f->offset), fn);
+    if (f) WalkMessages(*reinterpret_cast<ProtobufCMessage* const*>(base + f->offset), fn);
     return;
   }
   for (unsigned i = 0; i < d->n_fields; ++i) {
@@ -150,11 +151,20 @@ void ForEachMessage(const ProtobufCMessage* m, Fn&& fn) {
     if (f.label == PROTOBUF_C_LABEL_REPEATED) {
       size_t n = *reinterpret_cast<const size_t*>(base + f.quantifier_offset);
       auto* const* arr = *reinterpret_cast<ProtobufCMessage* const* const*>(base + f.offset);
-      for (size_t k = 0; k < n; ++k) ForEachMessage(arr[k], fn);
+      for (size_t k = 0; k < n; ++k) WalkMessages(arr[k], fn);
     } else {
-      ForEachMessage(*reinterpret_cast<ProtobufCMessage* const*>(base + f.offset), fn);
+      WalkMessages(*reinterpret_cast<ProtobufCMessage* const*>(base + f.offset), fn);
     }
   }
+}
+
+// Calls `fn` on `m` and every message below it.
+template <typename Fn>
+void ForEachMessage(const ProtobufCMessage* m, Fn&& fn) {
+  WalkMessages(m, [&](const ProtobufCMessage* msg) {
+    fn(msg);
+    return true;
+  });
 }
 
 const ProtobufCMessage* AsMessage(const void* p) { return static_cast<const ProtobufCMessage*>(p); }
@@ -864,17 +874,99 @@ class Describer {
     return name;
   }
 
-  // References of a constraint (FK target, nextval sequences in CHECK/DEFAULT).
-  void RefConstraint(const PgQuery__Constraint* c) {
+  // --- column references
+  // Column `column` of relation `rel`; system columns are always there.
+  void RefColumn(const QName& rel, const std::string& column) {
+    static const char* const kSystem[] = {"ctid", "xmin",     "xmax", "cmin",
+                                          "cmax", "tableoid", "oid"};
+    if (column.empty() || column == "*" || rel.name.empty()) return;
+    for (const char* sys : kSystem) {
+      if (column == sys) return;
+    }
+    AddRef({"column", rel.schema, rel.name + "." + column});
+  }
+  void RefColumns(const QName& rel, size_t n, Node* const* names) {
+    for (const std::string& c : Names(n, names)) RefColumn(rel, c);
+  }
+  // The columns of `rel` that expression `expr` names: column references of one field, or of
+  // two whose first is one of `qualifiers` (the relation's name or alias, NEW, OLD). A
+  // subquery's columns may belong to its own relations: it is not followed.
+  void RefExprColumns(const ProtobufCMessage* expr, const QName& rel,
+                      const std::vector<std::string>& qualifiers = {}) {
+    WalkMessages(expr, [&](const ProtobufCMessage* msg) {
+      if (msg->descriptor == &pg_query__sub_link__descriptor ||
+          msg->descriptor == &pg_query__select_stmt__descriptor) {
+        return false;
+      }
+      if (msg->descriptor != &pg_query__column_ref__descriptor) return true;
+      const auto* cr = reinterpret_cast<const PgQuery__ColumnRef*>(msg);
+      std::vector<std::string> f = Names(cr->n_fields, cr->fields);
+      if (f.empty()) return false;
+      bool whole_row = std::find(qualifiers.begin(), qualifiers.end(), f[0]) != qualifiers.end();
+      if (f.size() == 1 && !whole_row) {
+        RefColumn(rel, f[0]);
+      } else if (f.size() == 2 && whole_row) {
+        RefColumn(rel, f[1]);
+      }
+      return false;
+    });
+  }
+  // The columns of `rel` an index element (or exclusion element) names.
+  void RefIndexElemColumns(const Node* n, const QName& rel) {
+    if (!n || n->node_case != PG_QUERY__NODE__NODE_INDEX_ELEM) return;
+    const PgQuery__IndexElem* e = n->index_elem;
+    if (e->name && *e->name) RefColumn(rel, e->name);
+    if (e->expr) RefExprColumns(AsMessage(e->expr), rel);
+  }
+
+  // References of a constraint of table `rel`: the FK's target table and columns, the columns
+  // of `rel` it uses, nextval sequences in CHECK/DEFAULT.
+  void RefConstraint(const PgQuery__Constraint* c, const QName& rel) {
     if (c->contype == PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN && c->pktable) {
       RefRelation(c->pktable, "table");
+      RefColumns(Resolve(c->pktable), c->n_pk_attrs, c->pk_attrs);
     }
-    if (c->raw_expr) RefNextvals(AsMessage(c->raw_expr));
+    if (c->raw_expr) {
+      RefNextvals(AsMessage(c->raw_expr));
+      if (c->contype != PG_QUERY__CONSTR_TYPE__CONSTR_DEFAULT) {
+        RefExprColumns(AsMessage(c->raw_expr), rel);  // CHECK, GENERATED
+      }
+    }
+    RefColumns(rel, c->n_keys, c->keys);
+    RefColumns(rel, c->n_including, c->including);
+    RefColumns(rel, c->n_fk_attrs, c->fk_attrs);
+    for (size_t i = 0; i < c->n_exclusions; ++i) {
+      const Node* pair = c->exclusions[i];
+      if (pair && pair->node_case == PG_QUERY__NODE__NODE_LIST && pair->list &&
+          pair->list->n_items >= 1) {
+        RefIndexElemColumns(pair->list->items[0], rel);
+      }
+    }
+    if (c->where_clause) RefExprColumns(AsMessage(c->where_clause), rel);
+  }
+
+  // A view's columns, where its query reads one relation: the columns of that relation its
+  // select list, WHERE and HAVING name (GROUP BY and ORDER BY may name output columns).
+  void RefViewColumns(const Node* query) {
+    if (!query || query->node_case != PG_QUERY__NODE__NODE_SELECT_STMT) return;
+    const PgQuery__SelectStmt* s = query->select_stmt;
+    if (s->op != PG_QUERY__SET_OPERATION__SETOP_NONE || s->with_clause || s->n_from_clause != 1 ||
+        !s->from_clause[0] || s->from_clause[0]->node_case != PG_QUERY__NODE__NODE_RANGE_VAR) {
+      return;
+    }
+    const PgQuery__RangeVar* rv = s->from_clause[0]->range_var;
+    QName rel = Resolve(rv);
+    std::vector<std::string> qualifiers = {Str(rv->relname)};
+    if (rv->alias && rv->alias->aliasname) qualifiers = {Str(rv->alias->aliasname)};
+    for (size_t i = 0; i < s->n_target_list; ++i)
+      RefExprColumns(AsMessage(s->target_list[i]), rel, qualifiers);
+    if (s->where_clause) RefExprColumns(AsMessage(s->where_clause), rel, qualifiers);
+    if (s->having_clause) RefExprColumns(AsMessage(s->having_clause), rel, qualifiers);
   }
 
   // --- statement kinds
   void CreateTable(const PgQuery__CreateStmt* cs, const char* kind);
-  void ColumnRefs(const PgQuery__ColumnDef* cd);
+  void ColumnRefs(const PgQuery__ColumnDef* cd, const QName& rel);
   void AlterTable(const PgQuery__AlterTableStmt* at);
   void AlterTableCmd(const PgQuery__AlterTableStmt* at, const QName& rel,
                      const PgQuery__AlterTableCmd* cmd, bool* alteration);
@@ -898,12 +990,12 @@ class Describer {
   std::vector<size_t> item_of_element_;
 };
 
-void Describer::ColumnRefs(const PgQuery__ColumnDef* cd) {
+void Describer::ColumnRefs(const PgQuery__ColumnDef* cd, const QName& rel) {
   RefType(cd->type_name);
   if (cd->raw_default) RefNextvals(AsMessage(cd->raw_default));
   for (size_t i = 0; i < cd->n_constraints; ++i) {
     const Node* cn = cd->constraints[i];
-    if (cn && cn->node_case == PG_QUERY__NODE__NODE_CONSTRAINT) RefConstraint(cn->constraint);
+    if (cn && cn->node_case == PG_QUERY__NODE__NODE_CONSTRAINT) RefConstraint(cn->constraint, rel);
   }
 }
 
@@ -941,7 +1033,7 @@ void Describer::CreateTable(const PgQuery__CreateStmt* cs, const char* kind) {
       const PgQuery__ColumnDef* cd = e->column_def;
       std::string col = Str(cd->colname);
       el.key = {"column", q.schema, q.name + "." + col};
-      ColumnRefs(cd);
+      ColumnRefs(cd, q);
       // Column-level constraints stay inside the column element; their names are still
       // objects this statement defines.
       for (size_t k = 0; k < cd->n_constraints; ++k) {
@@ -953,7 +1045,7 @@ void Describer::CreateTable(const PgQuery__CreateStmt* cs, const char* kind) {
     } else if (e->node_case == PG_QUERY__NODE__NODE_CONSTRAINT && e->constraint) {
       std::string name = ConstraintName(e->constraint, q.name, "");
       el.key = {"constraint", q.schema, q.name + "." + name};
-      RefConstraint(e->constraint);
+      RefConstraint(e->constraint, q);
     } else if (e->node_case == PG_QUERY__NODE__NODE_TABLE_LIKE_CLAUSE && e->table_like_clause) {
       QName src = Resolve(e->table_like_clause->relation);
       el.key = {"like", q.schema, q.name + "." + src.schema + "." + src.name};
@@ -965,7 +1057,7 @@ void Describer::CreateTable(const PgQuery__CreateStmt* cs, const char* kind) {
   }
   for (size_t i = 0; i < cs->n_constraints; ++i) {
     const Node* cn = cs->constraints[i];
-    if (cn && cn->node_case == PG_QUERY__NODE__NODE_CONSTRAINT) RefConstraint(cn->constraint);
+    if (cn && cn->node_case == PG_QUERY__NODE__NODE_CONSTRAINT) RefConstraint(cn->constraint, q);
   }
 }
 
@@ -981,7 +1073,7 @@ void Describer::AlterTableCmd(const PgQuery__AlterTableStmt* at, const QName& re
       if (cmd->def && cmd->def->node_case == PG_QUERY__NODE__NODE_CONSTRAINT) {
         const PgQuery__Constraint* c = cmd->def->constraint;
         SetKey({"constraint", s, t + "." + ConstraintName(c, t, "")});
-        RefConstraint(c);
+        RefConstraint(c, rel);
       }
       return;
     case PG_QUERY__ALTER_TABLE_TYPE__AT_ColumnDefault:
@@ -998,7 +1090,7 @@ void Describer::AlterTableCmd(const PgQuery__AlterTableStmt* at, const QName& re
       if (cmd->def && cmd->def->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF) {
         const PgQuery__ColumnDef* cd = cmd->def->column_def;
         SetKey({"column", s, t + "." + Str(cd->colname)});
-        ColumnRefs(cd);
+        ColumnRefs(cd, rel);
       }
       return;
     case PG_QUERY__ALTER_TABLE_TYPE__AT_AttachPartition:
@@ -1352,7 +1444,12 @@ void Describer::Index(const PgQuery__IndexStmt* ix) {
     if (p && p->node_case == PG_QUERY__NODE__NODE_INDEX_ELEM && p->index_elem->expr) {
       RefNextvals(AsMessage(p->index_elem->expr));
     }
+    RefIndexElemColumns(p, table);
   }
+  for (size_t i = 0; i < ix->n_index_including_params; ++i) {
+    RefIndexElemColumns(ix->index_including_params[i], table);
+  }
+  if (ix->where_clause) RefExprColumns(AsMessage(ix->where_clause), table);
 }
 
 void Describer::Describe(const Node* node) {
@@ -1386,6 +1483,7 @@ void Describer::Describe(const Node* node) {
       QName q = Resolve(v->view);
       Defines({"view", q.schema, q.name}, &q);
       RefQueryRelations(AsMessage(v->query));
+      RefViewColumns(v->query);
       return;
     }
     case PG_QUERY__NODE__NODE_CREATE_TABLE_AS_STMT: {
@@ -1402,8 +1500,11 @@ void Describer::Describe(const Node* node) {
       Defines({"sequence", q.schema, q.name}, &q);
       if (const PgQuery__DefElem* o = FindOption(c->n_options, c->options, "owned_by")) {
         std::vector<std::string> parts = NamesOfList(o->arg);
-        if (parts.size() >= 2)
-          AddRef({"table", ResolveWithTail(parts).first.schema, ResolveWithTail(parts).first.name});
+        if (parts.size() >= 2) {
+          QName t = ResolveWithTail(parts).first;
+          AddRef({"table", t.schema, t.name});
+          RefColumn(t, parts.back());
+        }
       }
       if (const PgQuery__DefElem* o = FindOption(c->n_options, c->options, "as")) {
         RefType(AsTypeName(o->arg));
@@ -1420,6 +1521,7 @@ void Describer::Describe(const Node* node) {
         if (parts.size() >= 2) {
           QName t = ResolveWithTail(parts).first;
           AddRef({"table", t.schema, t.name});
+          RefColumn(t, parts.back());
         }
         if (a->n_options == 1) return;
       }
@@ -1514,6 +1616,8 @@ void Describer::Describe(const Node* node) {
       QName fn = Resolve(Names(t->n_funcname, t->funcname));
       AddRef({"function", fn.schema, fn.name + "()"});
       if (t->constrrel) RefRelation(t->constrrel);
+      RefColumns(table, t->n_columns, t->columns);  // UPDATE OF
+      if (t->when_clause) RefExprColumns(AsMessage(t->when_clause), table, {"new", "old"});
       return;
     }
     case PG_QUERY__NODE__NODE_CREATE_EVENT_TRIG_STMT: {
@@ -1528,6 +1632,8 @@ void Describer::Describe(const Node* node) {
       QName table = Resolve(p->table);
       Defines({"policy", table.schema, table.name + "." + Str(p->policy_name)}, &table);
       AddRef({"table", table.schema, table.name});
+      if (p->qual) RefExprColumns(AsMessage(p->qual), table, {Str(p->table->relname)});
+      if (p->with_check) RefExprColumns(AsMessage(p->with_check), table, {Str(p->table->relname)});
       return;
     }
     case PG_QUERY__NODE__NODE_ALTER_POLICY_STMT: {
