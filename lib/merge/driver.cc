@@ -4,11 +4,14 @@
 #include <cstring>
 #include <map>
 #include <memory>
+#include <set>
 
+#include "config/config.h"
 #include "core/exit_code.h"
 #include "core/file.h"
 #include "git/libgit2.h"
 #include "git/repository.h"
+#include "git/snapshot.h"
 #include "merge/schema_merge.h"
 #include "migrate/addition_versions.h"
 
@@ -100,19 +103,32 @@ MergedCommits FindMergedCommits(git_repository* repo) {
 
 namespace {
 
-// The versions of the migrations that add columns and labels on each side, read on first use
-// (most merges never need them).
-class CommitAdditionVersions {
+// What the merge needs to know of the two commits beyond the file it merges, read on first use
+// (most merges never need it): the versions of the migrations that add columns and labels on
+// each side, and what each side's other schema files define.
+class MergedSides {
  public:
-  std::optional<std::string> operator()(MergeSide side, const std::string& key) {
-    if (!loaded_) Load();
-    const auto& versions = side == MergeSide::kOurs ? ours_ : theirs_;
+  explicit MergedSides(std::string path) : path_(std::move(path)) {}
+
+  std::optional<std::string> AdditionVersion(MergeSide side, const std::string& key) {
+    const auto& versions = Of(side).versions;
     auto it = versions.find(key);
     if (it == versions.end()) return std::nullopt;
     return it->second;
   }
+  bool DefinedElsewhere(MergeSide side, const sql::ObjectKey& key) {
+    return Of(side).defined_elsewhere.count(key.ToString()) > 0;
+  }
 
  private:
+  struct Side {
+    std::map<std::string, std::string> versions;
+    std::set<std::string> defined_elsewhere;
+  };
+  const Side& Of(MergeSide side) {
+    if (!loaded_) Load();
+    return side == MergeSide::kOurs ? ours_ : theirs_;
+  }
   void Load() {
     loaded_ = true;
     git::InitLibGit2Once();
@@ -120,17 +136,41 @@ class CommitAdditionVersions {
     if (git_repository_open_ext(&raw, ".", GIT_REPOSITORY_OPEN_FROM_ENV, nullptr) != 0) return;
     git::Repository repo(raw);
     MergedCommits commits = FindMergedCommits(raw);
-    auto read = [&](const std::string& rev, std::map<std::string, std::string>& into) {
-      if (rev.empty()) return;
-      auto versions = migrate::AdditionVersionsAt(raw, rev);
-      if (versions.ok()) into = std::move(*versions);
-    };
-    read(commits.ours, ours_);
-    read(commits.theirs, theirs_);
+    Read(raw, commits.ours, ours_);
+    Read(raw, commits.theirs, theirs_);
+  }
+  // A side whose commit cannot be read knows nothing: no versions, nothing defined elsewhere.
+  void Read(git_repository* repo, const std::string& rev, Side& into) {
+    if (rev.empty()) return;
+    git::Source source = git::Source::Revision(rev);
+    auto text = git::ReadFile(repo, source, config::kConfigFileName);
+    if (!text.ok()) return;
+    config::Config c;
+    if (text->has_value()) {
+      auto loaded = config::LoadConfigText(**text, rev + ":" + config::kConfigFileName);
+      if (!loaded.ok()) return;
+      c = std::move(*loaded);
+    }
+    auto files = git::ReadFiles(
+        repo, source,
+        [&c](std::string_view p) { return c.IsMigrationPath(p) || c.IsSchemaPath(p); },
+        {c.schema_dir, c.migrations_dir});
+    if (!files.ok()) return;
+    std::vector<migrate::MigrationText> migrations;
+    for (auto& f : *files) {
+      if (c.IsMigrationPath(f.path)) {
+        migrations.push_back({std::move(f.path), std::move(f.content)});
+      } else if (f.path != path_) {
+        std::set<std::string> keys = DefinedKeys(f.path, f.content);
+        into.defined_elsewhere.insert(keys.begin(), keys.end());
+      }
+    }
+    into.versions = migrate::AdditionVersions(migrations);
   }
 
+  std::string path_;
   bool loaded_ = false;
-  std::map<std::string, std::string> ours_, theirs_;
+  Side ours_, theirs_;
 };
 
 }  // namespace
@@ -158,9 +198,12 @@ DriverOutcome RunMergeDriver(const MergeDriverOptions& options) {
       ResolveLabel(options.theirs_label, options.theirs_file, GuessTheirsLabel());
   const char* mode = std::getenv("PGSTATE_MERGE");
   merge.text_only = mode != nullptr && std::strcmp(mode, "text") == 0;
-  auto versions = std::make_shared<CommitAdditionVersions>();
-  merge.addition_version = [versions](MergeSide side, const std::string& key) {
-    return (*versions)(side, key);
+  auto sides = std::make_shared<MergedSides>(merge.path);
+  merge.addition_version = [sides](MergeSide side, const std::string& key) {
+    return sides->AdditionVersion(side, key);
+  };
+  merge.defined_elsewhere = [sides](MergeSide side, const sql::ObjectKey& key) {
+    return sides->DefinedElsewhere(side, key);
   };
 
   // The style only matters for conflicts: read the configuration only when there are some.

@@ -13,6 +13,7 @@
 
 #include "merge/element_merge.h"
 #include "merge/sequence_merge.h"
+#include "schema/model.h"
 #include "sql/lexer.h"
 #include "sql/source_file.h"
 
@@ -340,9 +341,220 @@ class Writer {
   int last_index_ = -1;
 };
 
+// ------------------------------------------------------------ what the merge removes
+
+}  // namespace
+
+std::string DependencyKey(const sql::ObjectKey& k) {
+  static const std::set<std::string> relations = {"table", "view", "materialized view",
+                                                  "foreign table", "relation"};
+  static const std::set<std::string> routines = {"function", "procedure", "aggregate", "routine"};
+  if (relations.count(k.kind)) return "relation " + k.schema + "." + k.name;
+  if (routines.count(k.kind))
+    return "routine " + k.schema + "." + k.name.substr(0, k.name.find('('));
+  if (k.kind == "domain") return "type " + k.schema + "." + k.name;
+  return k.ToString();
+}
+
+namespace {
+
+// What a side of the merge removed that the merged file no longer defines.
+constexpr int kBySideOurs = 1, kBySideTheirs = 2;  // sides, as a mask
+
+struct Removal {
+  sql::ObjectKey key;
+  size_t place = 0;  // where it was: an entry, or entries.size() + a Deleted index
+  int sides = 0;     // the sides without it
+};
+
+// A base item that one side deleted and the other left as it was: no entry writes it.
+struct Deleted {
+  int base = -1;
+  size_t before = 0;  // the entry it goes before: the one after what preceded it in base
+};
+
+std::vector<Deleted> DeletedItems(const std::vector<Entry>& entries, size_t base_items) {
+  std::vector<bool> kept(base_items, false);
+  for (const Entry& e : entries) {
+    if (e.base >= 0) kept[static_cast<size_t>(e.base)] = true;
+  }
+  std::vector<Deleted> out;
+  for (size_t b = 0; b < base_items; ++b) {
+    if (kept[b]) continue;
+    size_t before = 0;
+    for (size_t k = 0; k < entries.size(); ++k) {
+      if (entries[k].base >= 0 && entries[k].base < static_cast<int>(b)) before = k + 1;
+    }
+    out.push_back({static_cast<int>(b), before});
+  }
+  return out;
+}
+
+void Defined(const sql::Statement& s, const std::function<void(const sql::ObjectKey&)>& fn) {
+  if (s.cls != sql::StatementClass::kDefinition || s.key.empty()) return;
+  fn(s.key);
+  for (const sql::ObjectKey& k : s.extra_keys) fn(k);
+  if (!s.elements_are_rows) {
+    for (const sql::Element& e : s.elements) fn(e.key);
+  }
+}
+
+// The objects deletions and element removals take out of the merge, by DependencyKey. Cheap:
+// only statements the merge parsed anyway are looked at.
+std::map<std::string, Removal> Removals(const std::vector<Entry>& entries,
+                                        const std::vector<Deleted>& deleted,
+                                        const std::vector<int>& to_ours,
+                                        const std::vector<int>& to_theirs, const Side& base,
+                                        const Side& ours, const Side& theirs) {
+  std::map<std::string, Removal> out;
+  auto statement = [](const Side& side, int i) -> const sql::Statement* {
+    return i < 0 ? nullptr : side.items[static_cast<size_t>(i)].statement;
+  };
+  for (size_t d = 0; d < deleted.size(); ++d) {
+    const sql::Statement* b = statement(base, deleted[d].base);
+    if (b == nullptr) continue;
+    size_t at = static_cast<size_t>(deleted[d].base);
+    int sides = (to_ours[at] < 0 ? kBySideOurs : 0) | (to_theirs[at] < 0 ? kBySideTheirs : 0);
+    Defined(*b, [&](const sql::ObjectKey& key) {
+      out.emplace(DependencyKey(key), Removal{key, entries.size() + d, sides});
+    });
+  }
+  for (size_t k = 0; k < entries.size(); ++k) {
+    const Entry& e = entries[k];
+    const sql::Statement* b = statement(base, e.base);
+    if (b == nullptr || e.outcome == Outcome::kDeleteChange) continue;
+    const sql::Statement* o = statement(ours, e.ours);
+    const sql::Statement* t = statement(theirs, e.theirs);
+    bool kept_ours = e.outcome == Outcome::kOurs || e.outcome == Outcome::kBothChanged;
+    bool kept_theirs = e.outcome == Outcome::kTheirs || e.outcome == Outcome::kBothChanged;
+    // A kept side without a parse of its statement (unchanged text) keeps everything.
+    if ((kept_ours && o == nullptr) || (kept_theirs && t == nullptr)) continue;
+    auto defines = [](const sql::Statement* s, const sql::ObjectKey& key) {
+      bool has = false;
+      if (s != nullptr) Defined(*s, [&](const sql::ObjectKey& x) { has |= x == key; });
+      return has;
+    };
+    // Merged elements: what both sides changed keeps a base element only where both kept it.
+    Defined(*b, [&](const sql::ObjectKey& key) {
+      bool in_ours = defines(o, key), in_theirs = defines(t, key);
+      int sides = (kept_ours && !in_ours ? kBySideOurs : 0) |
+                  (kept_theirs && !in_theirs ? kBySideTheirs : 0);
+      if (sides != 0) out.emplace(DependencyKey(key), Removal{key, k, sides});
+    });
+  }
+  return out;
+}
+
+// The entries to write as conflicts because the merged text `merged` has a reference that only
+// resolved to something a side removed (`removed`): the removal's entry and the entry that
+// holds the reference. One warning per such pair: "ours drops table public.t; theirs adds index
+// public.t_x_idx, which uses it". An object a side only moved to another file
+// (MergeOptions::defined_elsewhere) is no removal.
+std::set<size_t> DependencyConflicts(const std::string& merged,
+                                     const std::map<std::string, Removal>& removed,
+                                     const std::vector<Entry>& entries, const Side& base,
+                                     const Side& ours, const Side& theirs,
+                                     const std::vector<std::pair<size_t, size_t>>& spans,
+                                     const MergeOptions& options,
+                                     std::vector<std::string>& warnings) {
+  // The sides that added or changed entry k.
+  auto changed_by = [&](size_t k) {
+    const Entry& e = entries[k];
+    auto text = [](const Side& side, int i) {
+      return i < 0 ? std::string_view() : side.items[static_cast<size_t>(i)].chunk;
+    };
+    std::string_view b = text(base, e.base);
+    return (e.ours >= 0 && (e.base < 0 || text(ours, e.ours) != b) ? kBySideOurs : 0) |
+           (e.theirs >= 0 && (e.base < 0 || text(theirs, e.theirs) != b) ? kBySideTheirs : 0);
+  };
+  std::set<size_t> forced;
+  // Cheap first: a side's added or changed statements (parsed already) must name something
+  // removed, or there is nothing to look for in the merged file.
+  auto statement = [](const Side& side, int i) -> const sql::Statement* {
+    return i < 0 ? nullptr : side.items[static_cast<size_t>(i)].statement;
+  };
+  bool suspect = false;
+  for (size_t k = 0; k < entries.size() && !suspect; ++k) {
+    int by = changed_by(k);
+    for (const sql::Statement* s :
+         {by & kBySideOurs ? statement(ours, entries[k].ours) : nullptr,
+          by & kBySideTheirs ? statement(theirs, entries[k].theirs) : nullptr}) {
+      if (s == nullptr) continue;
+      for (const sql::ObjectKey& ref : s->references)
+        suspect |= removed.count(DependencyKey(ref)) > 0;
+    }
+  }
+  if (!suspect) return forced;
+  std::vector<sql::SourceFile> files;
+  files.push_back(sql::SourceFile::Parse(options.path, merged));
+  if (!files.back().errors().empty()) return forced;  // the parse check reports it
+  schema::Model model = schema::Model::Build(std::move(files));
+  auto label = [&](MergeSide side) {
+    const std::string& l =
+        side == MergeSide::kOurs ? options.text.ours_label : options.text.theirs_label;
+    return l.empty() ? std::string(side == MergeSide::kOurs ? "ours" : "theirs") : l;
+  };
+  std::set<std::pair<size_t, size_t>> reported;
+  for (const schema::Reference* r : model.Unresolved()) {
+    auto it = removed.find(DependencyKey(r->key));
+    if (it == removed.end()) continue;
+    const Removal& removal = it->second;
+    const sql::Statement& user = model.statement(r->from);
+    size_t at = user.text.begin;
+    auto span = std::find_if(spans.begin(), spans.end(), [&](const std::pair<size_t, size_t>& s) {
+      return s.first <= at && at < s.second;
+    });
+    if (span == spans.end()) continue;
+    size_t entry = static_cast<size_t>(span - spans.begin());
+    // Only what one side added or changed, against the other side's removal: a side that
+    // leaves a dangling reference of its own is not the merge's doing.
+    int adders = changed_by(entry) & ~removal.sides;
+    if (adders == 0) continue;
+    MergeSide remover = removal.sides & kBySideOurs ? MergeSide::kOurs : MergeSide::kTheirs;
+    if (options.defined_elsewhere && options.defined_elsewhere(remover, removal.key)) continue;
+    forced.insert(removal.place);
+    forced.insert(entry);
+    if (!reported.insert({removal.place, entry}).second) continue;
+    MergeSide adder = adders & kBySideOurs ? MergeSide::kOurs : MergeSide::kTheirs;
+    const char* verb = entries[entry].base < 0 ? " adds " : " changes ";
+    std::string user_key = user.key.empty() ? "a statement" : user.key.ToString();
+    warnings.push_back(label(remover) + " drops " + removal.key.ToString() + "; " + label(adder) +
+                       verb + user_key + ", which uses it");
+  }
+  return forced;
+}
+
 bool ParsesAs(std::string_view text, const sql::ObjectKey& key, const std::string& path) {
   sql::SourceFile f = sql::SourceFile::Parse(path, std::string(text));
   return f.errors().empty() && f.statements().size() == 1 && SameObject(f.statements()[0].key, key);
+}
+
+// An entry one side changed in meaning while the other changed only its comments or layout
+// (the sequence merge keeps the first): the chunk with both sides' lines, when git merges them
+// cleanly and the result reads back as the same object. nullopt otherwise, and when the other
+// side left the chunk as it was.
+std::optional<std::string> WithOtherSidesComments(const Entry& e, const Side& base,
+                                                  const Side& ours, const Side& theirs,
+                                                  const MergeOptions& options) {
+  if (e.base < 0 || e.ours < 0 || e.theirs < 0) return std::nullopt;
+  const Item& b = base.items[static_cast<size_t>(e.base)];
+  const Item& o = ours.items[static_cast<size_t>(e.ours)];
+  const Item& t = theirs.items[static_cast<size_t>(e.theirs)];
+  const Item& kept = e.outcome == Outcome::kOurs ? o : t;
+  const Item& other = e.outcome == Outcome::kOurs ? t : o;
+  if (other.chunk == b.chunk || kept.chunk == b.chunk || kept.statement == nullptr) {
+    return std::nullopt;
+  }
+  Result<git::MergeFileResult> m = git::MergeFile(b.chunk, o.chunk, t.chunk, options.text);
+  if (!m.ok() || m->conflicted()) return std::nullopt;
+  // It must mean what the kept side means.
+  sql::SourceFile check = sql::SourceFile::Parse(options.path, m->text);
+  if (!check.errors().empty() || check.statements().size() != 1 ||
+      !SameObject(check.statements()[0].key, kept.statement->key) ||
+      check.statements()[0].canonical != kept.statement->canonical) {
+    return std::nullopt;
+  }
+  return std::move(m->text);
 }
 
 // One INSERT per row (older Rails' schema_migrations): where the result has a run of such
@@ -575,70 +787,131 @@ Result<MergeResult> MergeObjects(std::string_view base_in, std::string_view ours
   std::vector<std::string> reordered = SortRowRuns(merged.entries, ours, theirs);
   std::vector<bool> folded(merged.entries.size(), false);
   FoldRowsIntoList(merged.entries, ours, theirs, reordered, folded);
-  Writer w(options);
   auto chunk = [](const Side& s, int i) {
     return i < 0 ? std::string_view() : s.items[static_cast<size_t>(i)].chunk;
   };
   std::vector<std::string> intended_keys;
-  for (size_t k = 0; k < merged.entries.size(); ++k) {
-    const Entry& e = merged.entries[k];
-    if (folded[k]) continue;
-    const Item* kept = e.ours >= 0     ? &ours.items[static_cast<size_t>(e.ours)]
-                       : e.theirs >= 0 ? &theirs.items[static_cast<size_t>(e.theirs)]
-                                       : nullptr;
-    if (kept != nullptr && kept->statement != nullptr && !kept->statement->key.empty()) {
-      intended_keys.push_back(kept->statement->key.ToString());
+  std::vector<std::pair<size_t, size_t>> spans(merged.entries.size());
+  // What one side deleted and the other kept as it was is written only as a forced conflict
+  // (place entries.size() + its index), before the entry it stood before.
+  std::vector<Deleted> deleted = DeletedItems(merged.entries, base.items.size());
+  auto write_deleted = [&](Writer& w, size_t before, const std::set<size_t>& forced) {
+    for (size_t d = 0; d < deleted.size(); ++d) {
+      if (deleted[d].before != before || !forced.count(merged.entries.size() + d)) continue;
+      size_t b = static_cast<size_t>(deleted[d].base);
+      core::Status st = w.Conflict(chunk(base, deleted[d].base), chunk(ours, to_ours[b]),
+                                   chunk(theirs, to_theirs[b]));
+      if (!st.ok()) return st;
     }
-    if (!reordered[k].empty()) {
-      w.Append(reordered[k], nullptr, -1);
-      continue;
-    }
-    switch (e.outcome) {
-      case Outcome::kOurs:
-        w.Append(chunk(ours, e.ours), &ours, e.ours);
-        break;
-      case Outcome::kTheirs:
-        w.Append(chunk(theirs, e.theirs), &theirs, e.theirs);
-        break;
-      case Outcome::kBothChanged: {
-        const Item& ib = base.items[static_cast<size_t>(e.base)];
-        const Item& io = ours.items[static_cast<size_t>(e.ours)];
-        const Item& it = theirs.items[static_cast<size_t>(e.theirs)];
-        if (ib.statement && io.statement && it.statement) {
-          // GRANT privileges merge as elements too.
-          std::optional<sql::Statement> gb = WithPrivilegeElements(ib.file_text, *ib.statement);
-          std::optional<sql::Statement> go = WithPrivilegeElements(io.file_text, *io.statement);
-          std::optional<sql::Statement> gt = WithPrivilegeElements(it.file_text, *it.statement);
-          bool grants = gb && go && gt;
-          std::optional<std::string> elements = MergeElements(
-              {grants ? &*gb : ib.statement, ib.file_text},
-              {grants ? &*go : io.statement, io.file_text},
-              {grants ? &*gt : it.statement, it.file_text}, options.path, options.addition_version);
-          if (elements) {
-            w.Append(*elements, nullptr, -1);
-            break;
-          }
-          Result<git::MergeFileResult> m =
-              git::MergeFile(ib.chunk, io.chunk, it.chunk, options.text);
-          if (!m.ok()) return m.take_error();
-          if (!m->conflicted() && ParsesAs(m->text, io.statement->key, options.path)) {
-            w.Append(m->text, nullptr, -1);
-            break;
-          }
-        }
-        core::Status st = w.Conflict(ib.chunk, io.chunk, it.chunk);
-        if (!st.ok()) return st.take_error();
-        break;
-      }
-      case Outcome::kDeleteChange:
-      case Outcome::kBothAdded: {
+    return core::Status();
+  };
+  // Writes the merge into `w`; the entries in `forced` become conflicts whatever their outcome.
+  // spans[k]: the bytes of the output entry k wrote.
+  auto write = [&](Writer& w, const std::set<size_t>& forced) -> core::Status {
+    intended_keys.clear();
+    for (size_t k = 0; k < merged.entries.size(); ++k) {
+      const Entry& e = merged.entries[k];
+      if (core::Status st = write_deleted(w, k, forced); !st.ok()) return st;
+      spans[k].first = w.out().size();
+      if (folded[k]) continue;
+      if (forced.count(k)) {
         core::Status st =
             w.Conflict(chunk(base, e.base), chunk(ours, e.ours), chunk(theirs, e.theirs));
-        if (!st.ok()) return st.take_error();
-        break;
+        if (!st.ok()) return st;
+        continue;
+      }
+      const Item* kept = e.ours >= 0     ? &ours.items[static_cast<size_t>(e.ours)]
+                         : e.theirs >= 0 ? &theirs.items[static_cast<size_t>(e.theirs)]
+                                         : nullptr;
+      if (kept != nullptr && kept->statement != nullptr && !kept->statement->key.empty()) {
+        intended_keys.push_back(kept->statement->key.ToString());
+      }
+      if (!reordered[k].empty()) {
+        w.Append(reordered[k], nullptr, -1);
+        continue;
+      }
+      switch (e.outcome) {
+        case Outcome::kOurs:
+        case Outcome::kTheirs: {
+          // The other side may have changed only comments or layout (no change of meaning):
+          // those travel with the statement when their lines merge cleanly.
+          std::optional<std::string> both = WithOtherSidesComments(e, base, ours, theirs, options);
+          if (both) {
+            w.Append(*both, nullptr, -1);
+          } else if (e.outcome == Outcome::kOurs) {
+            w.Append(chunk(ours, e.ours), &ours, e.ours);
+          } else {
+            w.Append(chunk(theirs, e.theirs), &theirs, e.theirs);
+          }
+          break;
+        }
+        case Outcome::kBothChanged: {
+          const Item& ib = base.items[static_cast<size_t>(e.base)];
+          const Item& io = ours.items[static_cast<size_t>(e.ours)];
+          const Item& it = theirs.items[static_cast<size_t>(e.theirs)];
+          if (ib.statement && io.statement && it.statement) {
+            // GRANT privileges merge as elements too.
+            std::optional<sql::Statement> gb = WithPrivilegeElements(ib.file_text, *ib.statement);
+            std::optional<sql::Statement> go = WithPrivilegeElements(io.file_text, *io.statement);
+            std::optional<sql::Statement> gt = WithPrivilegeElements(it.file_text, *it.statement);
+            bool grants = gb && go && gt;
+            std::optional<std::string> elements =
+                MergeElements({grants ? &*gb : ib.statement, ib.file_text},
+                              {grants ? &*go : io.statement, io.file_text},
+                              {grants ? &*gt : it.statement, it.file_text}, options.path,
+                              options.addition_version);
+            if (elements) {
+              w.Append(*elements, nullptr, -1);
+              break;
+            }
+            Result<git::MergeFileResult> m =
+                git::MergeFile(ib.chunk, io.chunk, it.chunk, options.text);
+            if (!m.ok()) return m.take_error();
+            if (!m->conflicted() && ParsesAs(m->text, io.statement->key, options.path)) {
+              w.Append(m->text, nullptr, -1);
+              break;
+            }
+          }
+          core::Status st = w.Conflict(ib.chunk, io.chunk, it.chunk);
+          if (!st.ok()) return st.take_error();
+          break;
+        }
+        case Outcome::kDeleteChange:
+        case Outcome::kBothAdded: {
+          core::Status st =
+              w.Conflict(chunk(base, e.base), chunk(ours, e.ours), chunk(theirs, e.theirs));
+          if (!st.ok()) return st.take_error();
+          break;
+        }
+      }
+    }
+    if (core::Status st = write_deleted(w, merged.entries.size(), forced); !st.ok()) return st;
+    for (size_t k = 0; k < spans.size(); ++k) {
+      spans[k].second = k + 1 < spans.size() ? spans[k + 1].first : w.out().size();
+    }
+    return {};
+  };
+  std::optional<Writer> writer;
+  writer.emplace(options);
+  if (core::Status st = write(*writer, {}); !st.ok()) return st.take_error();
+
+  // A clean merge where one side removed what the other side's addition or change uses does
+  // not load: both become conflicts, and a warning names them.
+  std::vector<std::string> dependency_warnings;
+  if (writer->conflicts() == 0) {
+    std::map<std::string, Removal> removed =
+        Removals(merged.entries, deleted, to_ours, to_theirs, base, ours, theirs);
+    if (!removed.empty()) {
+      std::set<size_t> forced =
+          DependencyConflicts(writer->out(), removed, merged.entries, base, ours, theirs, spans,
+                              options, dependency_warnings);
+      if (!forced.empty()) {
+        writer.emplace(options);
+        if (core::Status st = write(*writer, forced); !st.ok()) return st.take_error();
       }
     }
   }
+  Writer& w = *writer;
   if (search_path_changed && w.conflicts() == 0) {
     sql::SourceFile check = sql::SourceFile::Parse(options.path, w.out());
     std::vector<std::string> keys;
@@ -656,7 +929,19 @@ Result<MergeResult> MergeObjects(std::string_view base_in, std::string_view ours
   result.text = std::move(w.out());
   if (strip_newline && !result.text.empty() && result.text.back() == '\n') result.text.pop_back();
   result.conflicts = w.conflicts();
+  result.warnings = std::move(dependency_warnings);
   return result;
+}
+
+std::set<std::string> DefinedKeys(const std::string& path, std::string_view text) {
+  sql::ParseOptions options;
+  options.canonical_hashes = false;
+  sql::SourceFile file = sql::SourceFile::Parse(path, std::string(text), options);
+  std::set<std::string> keys;
+  for (const sql::Statement& s : file.statements()) {
+    Defined(s, [&](const sql::ObjectKey& k) { keys.insert(k.ToString()); });
+  }
+  return keys;
 }
 
 Result<MergeResult> MergeSchemaText(std::string_view base, std::string_view ours,

@@ -1,7 +1,5 @@
 #include "migrate/addition_versions.h"
 
-#include "config/config.h"
-#include "git/snapshot.h"
 #include "migrate/migration_files.h"
 #include "sql/source_file.h"
 
@@ -31,25 +29,6 @@ std::map<std::string, std::string> AdditionVersions(const std::vector<MigrationT
     }
   }
   return versions;
-}
-
-core::Result<std::map<std::string, std::string>> AdditionVersionsAt(git_repository* repo,
-                                                                    const std::string& rev) {
-  git::Source source = git::Source::Revision(rev);
-  auto text = git::ReadFile(repo, source, config::kConfigFileName);
-  if (!text.ok()) return text.take_error();
-  config::Config c;
-  if (text->has_value()) {
-    auto loaded = config::LoadConfigText(**text, rev + ":" + config::kConfigFileName);
-    if (!loaded.ok()) return loaded.take_error();
-    c = std::move(*loaded);
-  }
-  auto files = git::ReadFiles(
-      repo, source, [&c](std::string_view p) { return c.IsMigrationPath(p); }, {c.migrations_dir});
-  if (!files.ok()) return files.take_error();
-  std::vector<MigrationText> migrations;
-  for (auto& f : *files) migrations.push_back({std::move(f.path), std::move(f.content)});
-  return AdditionVersions(migrations);
 }
 
 }  // namespace pgstate::migrate

@@ -10,9 +10,6 @@
 #include <string>
 #include <vector>
 
-#include "core/error.h"
-#include "git/libgit2.h"
-
 namespace pgstate::migrate {
 
 /// A migration as read from some version of a repository.
@@ -26,10 +23,5 @@ struct MigrationText {
 /// ("column public.t.c", "label public.mood.sad"): the version of the first migration that adds
 /// it. Files whose names are not migration names, and statements that do not parse, add nothing.
 std::map<std::string, std::string> AdditionVersions(const std::vector<MigrationText>& migrations);
-
-/// AdditionVersions of the migrations in revision `rev` of `repo` (its own .pgstate says where
-/// they are). Errors: an unknown revision, an invalid .pgstate there.
-core::Result<std::map<std::string, std::string>> AdditionVersionsAt(git_repository* repo,
-                                                                    const std::string& rev);
 
 }  // namespace pgstate::migrate

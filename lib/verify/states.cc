@@ -189,6 +189,33 @@ Result<Snapshot> ReadMergedSnapshot(git_repository* repo, const std::string& our
     return it->second;
   };
 
+  // What each side's schema files define, by file: an object one side moved to another file
+  // is no removal for what the other side adds (as in the merge driver). Read on first use.
+  struct Defined {
+    bool loaded = false;
+    std::map<std::string, std::set<std::string>> ours, theirs;
+  };
+  auto defined = std::make_shared<Defined>();
+  auto defined_elsewhere = [&, defined](const std::string& path) {
+    return [&, defined, path](merge::MergeSide side, const sql::ObjectKey& key) {
+      if (!defined->loaded) {
+        defined->loaded = true;
+        auto of = [&](const FileMap& files, std::map<std::string, std::set<std::string>>& into) {
+          for (const auto& [p, text] : files) {
+            if (config->IsSchemaPath(p)) into[p] = merge::DefinedKeys(p, text);
+          }
+        };
+        of(*o, defined->ours);
+        of(*t, defined->theirs);
+      }
+      const auto& files = side == merge::MergeSide::kOurs ? defined->ours : defined->theirs;
+      for (const auto& [p, keys] : files) {
+        if (p != path && keys.count(key.ToString())) return true;
+      }
+      return false;
+    };
+  };
+
   std::vector<git::FileContent> merged;
   std::vector<Diagnostic> conflicts;
   for (const std::string& path : paths) {
@@ -213,6 +240,7 @@ Result<Snapshot> ReadMergedSnapshot(git_repository* repo, const std::string& our
       options.text.ours_label = ours;
       options.text.theirs_label = theirs;
       options.addition_version = addition_version;
+      options.defined_elsewhere = defined_elsewhere(path);
       auto result = merge::MergeSchemaText(bs ? *bs : std::string(), *os, *ts, options);
       if (!result.ok()) return result.take_error();
       if (result->conflicts > 0) {
@@ -221,6 +249,7 @@ Result<Snapshot> ReadMergedSnapshot(git_repository* repo, const std::string& our
         d.location.file = path;
         d.message = "'" + path + "' does not merge cleanly (" + std::to_string(result->conflicts) +
                     (result->conflicts == 1 ? " conflict)" : " conflicts)");
+        for (const std::string& why : result->warnings) d.message += "; " + why;
         d.hint = "merge '" + ours + "' into your branch and resolve the conflict";
         conflicts.push_back(std::move(d));
         continue;

@@ -443,3 +443,191 @@ TEST(SchemaMergeTest, MissingFinalNewlineIsRepairedBetweenObjects) {
 
 }  // namespace
 }  // namespace pgstate::merge
+
+namespace pgstate::merge {
+namespace {
+
+// A merge where `removing` takes something out of kDependencyBase and `adding` adds what uses
+// it: in both directions a conflict around both, and a warning naming both.
+struct DependencyCase {
+  const char* name;
+  const char* removing;  // kDependencyBase with something removed
+  const char* adding;    // kDependencyBase with something added that uses it
+  const char* warning;   // as "<remover> drops …; <adder> adds …, which uses it"
+};
+
+constexpr const char* kDependencyBase = R"sql(CREATE TYPE public.mood AS ENUM ('sad', 'ok');
+
+CREATE FUNCTION public.touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+
+CREATE TABLE public.gates (
+    id bigint NOT NULL,
+    feature_key character varying NOT NULL,
+    flag boolean DEFAULT true NOT NULL
+);
+
+CREATE TABLE public.other (
+    id bigint NOT NULL
+);
+)sql";
+
+std::string Without(std::string text, const std::string& cut) {
+  size_t at = text.find(cut);
+  EXPECT_NE(at, std::string::npos) << cut;
+  if (at != std::string::npos) text.erase(at, cut.size());
+  return text;
+}
+
+void CheckDependency(const DependencyCase& c) {
+  SCOPED_TRACE(c.name);
+  for (bool removing_is_ours : {true, false}) {
+    SCOPED_TRACE(removing_is_ours ? "removing side is ours" : "removing side is theirs");
+    MergeOptions o = TestOptions();
+    std::string ours = removing_is_ours ? c.removing : c.adding;
+    std::string theirs = removing_is_ours ? c.adding : c.removing;
+    MergeResult r = CheckedMerge(kDependencyBase, ours, theirs, o);
+    EXPECT_GE(r.conflicts, 1) << r.text;
+    std::string remover = removing_is_ours ? "ours" : "theirs";
+    std::string adder = removing_is_ours ? "theirs" : "ours";
+    std::string want = remover + " drops " + c.warning;
+    size_t at = want.find("; ");
+    want.replace(at, 2, "; " + adder + " ");
+    EXPECT_EQ(r.warnings, std::vector<std::string>{want}) << r.text;
+    // Both sides' text is in the conflict: nothing is lost whichever way it is resolved.
+    EXPECT_NE(r.text.find("<<<<<<< ours"), std::string::npos) << r.text;
+  }
+}
+
+TEST(DependencyMergeTest, DroppedTableAgainstWhatUsesIt) {
+  std::string dropped = Without(kDependencyBase,
+                                "CREATE TABLE public.gates (\n    id bigint NOT NULL,\n    "
+                                "feature_key character varying NOT NULL,\n    flag boolean DEFAULT "
+                                "true NOT NULL\n);\n\n");
+  std::string base = kDependencyBase;
+  struct {
+    const char* name;
+    std::string added;
+    const char* warning;
+  } cases[] = {
+      {"index", "\nCREATE INDEX gates_key ON public.gates USING btree (feature_key);\n",
+       "table public.gates; adds index public.gates_key, which uses it"},
+      {"check", "\nALTER TABLE public.gates ADD CONSTRAINT gates_ck CHECK (id > 0);\n",
+       "table public.gates; adds constraint public.gates.gates_ck, which uses it"},
+      {"comment", "\nCOMMENT ON TABLE public.gates IS 'feature gates';\n",
+       "table public.gates; adds comment on table public.gates, which uses it"},
+      {"view", "\nCREATE VIEW public.v AS SELECT id FROM public.gates;\n",
+       "table public.gates; adds view public.v, which uses it"},
+      {"foreign key",
+       "\nALTER TABLE public.other ADD CONSTRAINT other_fk FOREIGN KEY (id) REFERENCES "
+       "public.gates (id);\n",
+       "table public.gates; adds constraint public.other.other_fk, which uses it"},
+      {"sequence owned by", "\nCREATE SEQUENCE public.s OWNED BY public.gates.id;\n",
+       "table public.gates; adds sequence public.s, which uses it"},
+      {"trigger",
+       "\nCREATE TRIGGER t BEFORE UPDATE ON public.gates FOR EACH ROW EXECUTE FUNCTION "
+       "public.touch();\n",
+       "table public.gates; adds trigger public.gates.t, which uses it"},
+      {"policy", "\nCREATE POLICY p ON public.gates USING (flag);\n",
+       "table public.gates; adds policy public.gates.p, which uses it"},
+  };
+  for (const auto& c : cases) {
+    std::string adding = base + c.added;
+    CheckDependency({c.name, dropped.c_str(), adding.c_str(), c.warning});
+  }
+}
+
+TEST(DependencyMergeTest, DroppedColumnAgainstWhatUsesIt) {
+  std::string dropped = Without(kDependencyBase, ",\n    flag boolean DEFAULT true NOT NULL");
+  std::string base = kDependencyBase;
+  std::string inline_check = base;
+  inline_check.replace(inline_check.find("flag boolean DEFAULT true NOT NULL"),
+                       std::string("flag boolean DEFAULT true NOT NULL").size(),
+                       "flag boolean DEFAULT true NOT NULL,\n    CONSTRAINT ck CHECK ((flag IS NOT "
+                       "NULL))");
+  CheckDependency({"inline check", dropped.c_str(), inline_check.c_str(),
+                   "column public.gates.flag; changes table public.gates, which uses it"});
+  struct {
+    const char* name;
+    std::string added;
+    const char* warning;
+  } cases[] = {
+      {"index", "\nCREATE INDEX gates_flag ON public.gates USING btree (flag);\n",
+       "column public.gates.flag; adds index public.gates_flag, which uses it"},
+      {"comment", "\nCOMMENT ON COLUMN public.gates.flag IS 'on or off';\n",
+       "column public.gates.flag; adds comment on column public.gates.flag, which uses it"},
+      {"view", "\nCREATE VIEW public.v AS SELECT id, flag FROM public.gates;\n",
+       "column public.gates.flag; adds view public.v, which uses it"},
+      {"policy", "\nCREATE POLICY p ON public.gates USING (flag);\n",
+       "column public.gates.flag; adds policy public.gates.p, which uses it"},
+      {"trigger",
+       "\nCREATE TRIGGER t BEFORE UPDATE OF flag ON public.gates FOR EACH ROW EXECUTE FUNCTION "
+       "public.touch();\n",
+       "column public.gates.flag; adds trigger public.gates.t, which uses it"},
+  };
+  for (const auto& c : cases) {
+    std::string adding = base + c.added;
+    CheckDependency({c.name, dropped.c_str(), adding.c_str(), c.warning});
+  }
+}
+
+TEST(DependencyMergeTest, DroppedTypeAndFunctionAgainstWhatUsesThem) {
+  std::string base = kDependencyBase;
+  std::string no_type = Without(base, "CREATE TYPE public.mood AS ENUM ('sad', 'ok');\n\n");
+  std::string uses_type = base + "\nALTER TABLE public.other ADD COLUMN m public.mood;\n";
+  CheckDependency({"type", no_type.c_str(), uses_type.c_str(),
+                   "type public.mood; adds column public.other.m, which uses it"});
+  std::string no_function = Without(
+      base,
+      "CREATE FUNCTION public.touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; "
+      "END $$;\n\n");
+  std::string uses_function =
+      base +
+      "\nCREATE TRIGGER t BEFORE UPDATE ON public.other FOR EACH ROW EXECUTE FUNCTION "
+      "public.touch();\n";
+  CheckDependency({"function", no_function.c_str(), uses_function.c_str(),
+                   "function public.touch(); adds trigger public.other.t, which uses it"});
+}
+
+TEST(DependencyMergeTest, WhatMovedToAnotherFileIsNoRemoval) {
+  std::string base = kDependencyBase;
+  std::string dropped = Without(base, "CREATE TABLE public.other (\n    id bigint NOT NULL\n);\n");
+  std::string adding = base + "\nCREATE INDEX other_id ON public.other USING btree (id);\n";
+  MergeOptions o = TestOptions();
+  o.defined_elsewhere = [](MergeSide side, const sql::ObjectKey& key) {
+    return side == MergeSide::kOurs && key.ToString() == "table public.other";
+  };
+  MergeResult r = CheckedMerge(base, dropped, adding, o);
+  EXPECT_EQ(r.conflicts, 0) << r.text;
+  EXPECT_TRUE(r.warnings.empty());
+  // Removed here and unrelated to the addition: a clean merge as before.
+  std::string other_index = base + "\nCREATE INDEX gates_id ON public.gates USING btree (id);\n";
+  EXPECT_EQ(CheckedMerge(base, dropped, other_index, TestOptions()).conflicts, 0);
+}
+
+}  // namespace
+}  // namespace pgstate::merge
+
+namespace pgstate::merge {
+namespace {
+
+TEST(CommentTravelTest, ACommentOneSideWritesBeforeAStatementTheOtherChangesIsKept) {
+  std::string base = "CREATE TABLE a (id int);\n\nCREATE TABLE t (\n    id integer\n);\n";
+  std::string commented =
+      "CREATE TABLE a (id int);\n\n-- the t table\nCREATE TABLE t (\n    id integer\n);\n";
+  std::string changed =
+      "CREATE TABLE a (id int);\n\nCREATE TABLE t (\n    id integer,\n    x text\n);\n";
+  std::string want =
+      "CREATE TABLE a (id int);\n\n-- the t table\nCREATE TABLE t (\n    id integer,\n    x "
+      "text\n);\n";
+  EXPECT_EQ(CheckedMerge(base, commented, changed, TestOptions()).text, want);
+  EXPECT_EQ(CheckedMerge(base, changed, commented, TestOptions()).text, want);
+  // A comment inside the statement travels too.
+  std::string inline_comment =
+      "CREATE TABLE a (id int);\n\nCREATE TABLE t (\n    id integer -- the key\n);\n";
+  MergeResult r = CheckedMerge(base, inline_comment, changed, TestOptions());
+  EXPECT_EQ(r.conflicts, 0);
+  EXPECT_NE(r.text.find("x text"), std::string::npos) << r.text;
+}
+
+}  // namespace
+}  // namespace pgstate::merge
