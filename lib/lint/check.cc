@@ -311,8 +311,7 @@ core::Result<CheckResult> RunCheck(const CheckOptions& options) {
     }
   };
   for (git::FileContent& f : *files) {
-    note_scope(f.path);
-    if (f.is_binary) continue;
+    note_scope(f.path);  // a binary file is checked too: its NUL byte is an error
     schema::FileText file{f.path, std::move(f.content)};
     if (config->IsSchemaPath(file.path)) {
       input.schema_files.push_back(std::move(file));

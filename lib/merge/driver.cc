@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 #include <set>
+#include <utility>
 
 #include "config/config.h"
 #include "core/exit_code.h"
@@ -188,6 +189,19 @@ DriverOutcome RunMergeDriver(const MergeDriverOptions& options) {
   if (!ours.ok()) return fail(ours.take_error());
   core::Result<std::string> theirs = core::ReadFile(options.theirs_file);
   if (!theirs.ok()) return fail(theirs.take_error());
+
+  // As git does for binary files: keep ours, and call it a conflict.
+  for (const auto& [side, text] : {std::pair<const char*, const std::string*>{"base", &*base},
+                                   {"ours", &*ours},
+                                   {"theirs", &*theirs}}) {
+    if (text->find('\0') == std::string::npos) continue;
+    std::string path = options.path.empty() ? options.ours_file : options.path;
+    outcome.warnings.push_back("Cannot merge binary files: " + path + " (" + side +
+                               " holds a NUL byte); ours is kept");
+    if (options.to_stdout) outcome.stdout_text = *ours;
+    outcome.exit_code = 1;
+    return outcome;
+  }
 
   MergeOptions merge;
   merge.path = options.path.empty() ? options.ours_file : options.path;

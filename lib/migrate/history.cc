@@ -5,6 +5,7 @@
 #include <map>
 
 #include "core/file.h"
+#include "core/text.h"
 
 namespace pgstate::migrate {
 
@@ -15,10 +16,14 @@ core::Result<MigrationSource> LoadMigrationSource(const std::string& root,
                                                   const config::Config& config) {
   MigrationSource source;
   source.baseline_path = config.baseline;
+  for (const std::string& path : {config.baseline, config.migrations_dir}) {
+    if (auto inside = core::CheckInside(root, path); !inside.ok()) return inside.take_error();
+  }
   std::string baseline_file = root + "/" + config.baseline;
   if (::access(baseline_file.c_str(), F_OK) == 0) {
     auto text = core::ReadFile(baseline_file);
     if (!text.ok()) return text.take_error();
+    if (auto bad = core::CheckSqlText(config.baseline, *text); !bad.ok()) return bad.take_error();
     auto version = ParseBaselineVersion(*text);
     if (!version.ok()) {
       Error error = version.take_error();
@@ -48,10 +53,14 @@ core::Result<MigrationSource> LoadMigrationSource(const std::string& root,
                  core::SourceLocation{duplicate.path, 0, 0});
   }
   for (MigrationFile& file : listing->migrations) {
+    std::string relative = config.migrations_dir + "/" + file.name;
+    if (auto inside = core::CheckInside(root, relative); !inside.ok()) return inside.take_error();
     auto text = core::ReadFile(file.path);
     if (!text.ok()) return text.take_error();
     LocalMigration local;
     file.path = config.migrations_dir + "/" + file.name;
+    // Nothing is applied from a source with one unusable file.
+    if (auto bad = core::CheckSqlText(file.path, *text); !bad.ok()) return bad.take_error();
     local.file = std::move(file);
     local.hash = Sha256Hex(*text);
     local.text = std::move(*text);

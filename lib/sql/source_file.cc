@@ -4,6 +4,7 @@
 #include <cstring>
 #include <optional>
 
+#include "core/text.h"
 #include "sql/canonical.h"
 #include "sql/keyer.h"
 #include "sql/large_stack.h"
@@ -122,10 +123,15 @@ void SourceFile::ParseInto(std::string path, std::string text, const ParseOption
   for (size_t nul = blanked.find('\0'); nul != std::string::npos;
        nul = blanked.find('\0', nul + 1)) {
     blanked[nul] = ' ';
+  }
+  // A NUL or invalid UTF-8 makes the file unusable as SQL (see core/text.h): one error, at the
+  // first such byte.
+  if (std::optional<core::TextProblem> problem = core::FindTextProblem(src)) {
     core::Diagnostic d;
     d.rule = "syntax";
-    d.message = "null byte in SQL text";
-    d.location = file.lines_.Locate(nul, file.path_);
+    d.message = problem->message;
+    d.hint = "SQL files must be UTF-8 text; remove the byte or convert the file (iconv)";
+    d.location = file.lines_.Locate(problem->offset, file.path_);
     file.errors_.push_back(std::move(d));
   }
 

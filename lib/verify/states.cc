@@ -5,6 +5,7 @@
 #include <memory>
 #include <set>
 
+#include "core/text.h"
 #include "git/repository.h"
 #include "merge/schema_merge.h"
 #include "migrate/addition_versions.h"
@@ -45,9 +46,7 @@ Result<Snapshot> Classify(std::string description, config::Config config,
   std::map<std::string, git::FileContent> migrations_by_path;
   std::vector<std::string> migration_paths;
   for (auto& f : files) {
-    if (f.is_binary) {
-      return Error(core::kExitBadInput, "'" + f.path + "' is a binary file, not SQL");
-    }
+    if (auto bad = core::CheckSqlText(f.path, f.content); !bad.ok()) return bad.take_error();
     if (s.config.IsBaselinePath(f.path)) {
       s.baseline = std::move(f);
     } else if (s.config.IsMigrationPath(f.path)) {
