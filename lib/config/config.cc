@@ -113,6 +113,23 @@ int KeyLine(std::string_view text, const std::string& key, int nth) {
 
 using Setter = std::function<core::Status(Config&, const std::string& value)>;
 
+// A configured path must stay in the repository: a pull request's .pgstate must not make
+// migrate apply, or rebaseline overwrite, files outside it.
+core::Status InsideRepository(const std::string& file, const std::string& key,
+                              const std::string& value) {
+  bool escapes = value.empty() || value[0] == '/' || value[0] == '~';
+  for (size_t begin = 0; begin <= value.size() && !escapes;) {
+    size_t end = value.find('/', begin);
+    if (end == std::string::npos) end = value.size();
+    escapes = value.compare(begin, end - begin, "..") == 0;
+    begin = end + 1;
+  }
+  if (!escapes) return {};
+  return Error(kExitBadInput, "'" + file + "': '" + key + "' = '" + value +
+                                  "' leaves the repository (expected a relative path without "
+                                  "'..')");
+}
+
 core::Status BadValue(const std::string& file, const std::string& key, const std::string& value,
                       const std::string& expected) {
   return Error(kExitBadInput, "'" + file + "': invalid value '" + value + "' for '" + key +
@@ -122,17 +139,17 @@ core::Status BadValue(const std::string& file, const std::string& key, const std
 // Keys as libgit2 reports them: section and variable names lower-cased.
 std::map<std::string, Setter> Setters(const std::string& file) {
   std::map<std::string, Setter> s;
-  s["paths.schema"] = [](Config& c, const std::string& v) -> core::Status {
+  s["paths.schema"] = [file](Config& c, const std::string& v) -> core::Status {
     c.schema_dir = NormalizePath(v);
-    return {};
+    return InsideRepository(file, "paths.schema", c.schema_dir);
   };
-  s["paths.baseline"] = [](Config& c, const std::string& v) -> core::Status {
+  s["paths.baseline"] = [file](Config& c, const std::string& v) -> core::Status {
     c.baseline = NormalizePath(v);
-    return {};
+    return InsideRepository(file, "paths.baseline", c.baseline);
   };
-  s["paths.migrations"] = [](Config& c, const std::string& v) -> core::Status {
+  s["paths.migrations"] = [file](Config& c, const std::string& v) -> core::Status {
     c.migrations_dir = NormalizePath(v);
-    return {};
+    return InsideRepository(file, "paths.migrations", c.migrations_dir);
   };
   s["sql.searchpath"] = [file](Config& c, const std::string& v) -> core::Status {
     c.search_path = SplitList(v);
@@ -199,6 +216,7 @@ core::Status SetModuleKey(Config& config, const std::string& path, const std::st
   }
   if (key == "path") {
     it->path = NormalizePath(Trim(value));
+    if (auto st = InsideRepository(path, entry, it->path); !st.ok()) return st;
   } else if (key == "owner") {
     it->owner = Trim(value);
   } else if (key == "requires") {

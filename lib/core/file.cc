@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <string>
 
 namespace pgstate::core {
@@ -100,6 +101,32 @@ Status CreateDirectories(const std::string& path) {
     return OsError("cannot create directory", path);
   }
   return {};
+}
+
+Status CheckInside(const std::string& root, const std::string& relative) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::path top = fs::weakly_canonical(fs::path(root), ec);
+  if (ec) return {};
+  fs::path target = fs::path(root) / relative;
+  // The nearest existing part: what a write would go through.
+  fs::path existing = target;
+  while (!existing.empty() && !fs::exists(fs::symlink_status(existing, ec))) {
+    if (existing == existing.parent_path()) break;
+    existing = existing.parent_path();
+  }
+  fs::path resolved = fs::weakly_canonical(existing, ec);
+  if (ec) return {};
+  std::string r = resolved.string(), t = top.string();
+  if (r == t || (r.size() > t.size() && r.compare(0, t.size(), t) == 0 && r[t.size()] == '/')) {
+    return {};
+  }
+  return Error(kExitBadInput, "'" + relative +
+                                  "' leads outside the repository (through a "
+                                  "symbolic link, to '" +
+                                  r +
+                                  "'); pgstate reads and writes only "
+                                  "inside it: replace the link with the file");
 }
 
 }  // namespace pgstate::core

@@ -20,4 +20,10 @@ Status WriteFileAtomic(const std::string& path, std::string_view content);
 /// `mkdir -p`. Errors (kExitBadInput) name the path and the OS reason.
 Status CreateDirectories(const std::string& path);
 
+/// Refuses (kExitBadInput) `root`/`relative` when it, or the nearest part of it that exists,
+/// resolves outside `root` through a symbolic link: "'db/baseline.sql' leads outside the
+/// repository (a symbolic link to '/etc/passwd')". A repository's files come from whoever
+/// wrote them; nothing is read or written through such a link.
+Status CheckInside(const std::string& root, const std::string& relative);
+
 }  // namespace pgstate::core

@@ -194,6 +194,7 @@ core::Result<std::vector<FileContent>> ReadWorkTreeFiles(git_repository* repo,
   std::vector<FileContent> files;
   auto consider = [&](const std::string& rel) -> core::Status {
     if (!predicate(rel) || !BelongsToWorkTree(repo, index->get(), rel)) return {};
+    if (auto inside = core::CheckInside(*top, rel); !inside.ok()) return inside;
     auto content = core::ReadFile(*top + "/" + rel);
     if (!content.ok()) return content.take_error();
     files.push_back(MakeFile(rel, std::move(*content)));
@@ -201,6 +202,7 @@ core::Result<std::vector<FileContent>> ReadWorkTreeFiles(git_repository* repo,
   };
   for (const std::string& root : roots) {
     std::string abs = root.empty() ? *top : *top + "/" + root;
+    if (auto inside = core::CheckInside(*top, root); !inside.ok()) return inside.take_error();
     std::error_code ec;
     fs::file_status st = fs::symlink_status(abs, ec);
     if (ec || !fs::exists(st)) continue;
@@ -218,8 +220,12 @@ core::Result<std::vector<FileContent>> ReadWorkTreeFiles(git_repository* repo,
         it.disable_recursion_pending();
         continue;
       }
-      if (!entry.is_regular_file(ec) || entry.is_symlink(ec)) continue;
       std::string rel = entry.path().string().substr(top->size() + 1);
+      if (entry.is_symlink(ec)) {
+        if (auto inside = core::CheckInside(*top, rel); !inside.ok()) return inside.take_error();
+        continue;  // git stores a link, not the content it points at
+      }
+      if (!entry.is_regular_file(ec)) continue;
       if (auto s = consider(rel); !s.ok()) return s.take_error();
     }
   }
@@ -264,6 +270,9 @@ core::Result<std::optional<std::string>> ReadFile(git_repository* repo, const So
       auto top = RequireWorkTree(repo);
       if (!top.ok()) return top.take_error();
       std::string abs = *top + "/" + NormalizeRoot(path);
+      if (auto inside = core::CheckInside(*top, NormalizeRoot(path)); !inside.ok()) {
+        return inside.take_error();
+      }
       struct stat st {};
       if (::lstat(abs.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return Optional();
       auto content = core::ReadFile(abs);

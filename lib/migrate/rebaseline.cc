@@ -208,6 +208,10 @@ core::Result<RebaselineResult> RunRebaseline(
   std::string root = git::WorkTreeRoot(repo->get());
   auto config = config::LoadConfig(root);
   if (!config.ok()) return config.take_error();
+  // Nothing is written or deleted through a link that leaves the repository.
+  for (const std::string& path : {config->baseline, config->migrations_dir}) {
+    if (auto inside = core::CheckInside(root, path); !inside.ok()) return inside.take_error();
+  }
 
   say("reading the migrations table of production");
   auto connection = db::Connection::Open(options.url);
@@ -243,6 +247,8 @@ core::Result<RebaselineResult> RunRebaseline(
   if (!listing.ok()) return listing.take_error();
   for (const MigrationFile& m : listing->migrations) {
     if (m.version > result.version) continue;
+    std::string relative = config->migrations_dir + "/" + m.name;
+    if (auto inside = core::CheckInside(root, relative); !inside.ok()) return inside.take_error();
     if (::unlink(m.path.c_str()) != 0) {
       return Error(core::kExitEnvironment, "cannot delete '" + m.path + "'");
     }
