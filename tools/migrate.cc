@@ -36,7 +36,9 @@ int main(int argc, char** argv) {
   }
   return tools::RunGuarded("pgstate-migrate", [&] {
     git::LibGit2Guard guard;
-    std::string root = migrate::ProjectRoot(".");
+    auto project = migrate::ProjectRoot(".");
+    if (!project.ok()) return tools::ReportError("pgstate-migrate", project.error());
+    std::string root = *project;
     auto config = config::LoadConfig(root);
     if (!config.ok()) return tools::ReportError("pgstate-migrate", config.error());
     auto source = migrate::LoadMigrationSource(root, *config);

@@ -1,5 +1,7 @@
 #include "migrate/migrator.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -416,13 +418,19 @@ std::string RenderStatus(const StatusReport& report) {
   return out;
 }
 
-std::string ProjectRoot(const std::string& start) {
+core::Result<std::string> ProjectRoot(const std::string& start) {
   auto repo = git::OpenRepository(start);
   if (repo.ok()) {
     std::string root = git::WorkTreeRoot(repo->get());
     if (!root.empty()) return root;
   }
-  return start;
+  if (::access((start + "/" + config::kConfigFileName).c_str(), F_OK) == 0) return start;
+  return Error(core::kExitBadInput,
+               "'" + start + "' is neither in a git work tree nor a directory with a " +
+                   config::kConfigFileName +
+                   ": run pgstate migrate from your repository (or from an exported copy "
+                   "of it with its " +
+                   config::kConfigFileName + ")");
 }
 
 }  // namespace pgstate::migrate

@@ -108,7 +108,9 @@ std::string SummarizeRun(const MigrateReport& report);
 std::string RenderStatus(const StatusReport& report);
 
 /// The directory a command works in: the root of the git work tree containing `start`, or
-/// `start` itself outside a repository (a deploy from an exported tree).
-std::string ProjectRoot(const std::string& start);
+/// `start` itself outside a repository when it holds a .pgstate (a deploy from an exported
+/// tree). Error (kExitBadInput) elsewhere: migrating "nothing" from a wrong directory must not
+/// look like an up-to-date database.
+core::Result<std::string> ProjectRoot(const std::string& start);
 
 }  // namespace pgstate::migrate

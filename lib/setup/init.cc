@@ -151,6 +151,16 @@ std::string HookWrapper(const std::string& name, const InitOptions& o) {
   s += "PATH=\"" + o.bin_dir + ":$PATH\"; export PATH\n";
   s += "hook=\"" + hook + "\"\n";
   s += "chained=\"$(dirname \"$0\")/" + name + kChainedSuffix + "\"\n";
+  if (name == "pre-commit" || name == "pre-push") {
+    // Fail closed: a hook that cannot run does not let the commit or push through.
+    s += "if [ ! -x \"$hook\" ]; then\n";
+    s += "  echo \"pgstate: $hook is missing, so this " + name +
+         " cannot be checked: refused\" >&2\n";
+    s += "  echo \"pgstate: reinstall pgstate and run 'pgstate init', or bypass deliberately "
+         "with --no-verify\" >&2\n";
+    s += "  exit 1\n";
+    s += "fi\n";
+  }
   if (name == "pre-push") {
     // git feeds the pushed refs on stdin; both hooks need them.
     s += "input=$(cat)\n";
