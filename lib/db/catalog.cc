@@ -1354,7 +1354,6 @@ class Introspector {
     const Kind kinds[] = {
         {"foreign data wrapper", "pg_foreign_data_wrapper", "true"},
         {"foreign server", "pg_foreign_server", "true"},
-        {"user mapping", "pg_user_mapping", "true"},
         {"foreign table", "pg_class", "c.relkind = 'f'"},
         {"publication", "pg_publication", "true"},
         {"text search configuration", "pg_ts_config", "c.oid >= 16384"},
@@ -1383,6 +1382,11 @@ class Introspector {
              k.where + " AND " + NotInExtension(k.catalog, "c.oid") + " AND " +
              NotInternal(k.catalog, "c.oid");
     }
+    // pg_user_mapping is for superusers only; its view is for everyone (and a mapping belongs
+    // to no extension).
+    sql +=
+        " UNION ALL SELECT 'user mapping', (pg_identify_object('pg_user_mapping'::regclass, "
+        "m.umid, 0)).identity FROM pg_user_mappings m";
     // Subscriptions live in a shared catalog; only those of this database count.
     sql +=
         " UNION ALL SELECT 'subscription', quote_ident(s.subname) FROM pg_subscription s "

@@ -8,6 +8,8 @@
 
 #include <pqxx/pqxx>
 
+#include <libpq-fe.h>
+
 namespace pgstate::db {
 
 namespace {
@@ -412,6 +414,35 @@ std::string RedactConnectionString(std::string_view conninfo) {
   for (auto it = pairs.rbegin(); it != pairs.rend(); ++it) {
     if (it->key == "password") out.replace(it->value_begin, it->value_end - it->value_begin, "***");
   }
+  return out;
+}
+
+core::Result<SeparatedPassword> SeparatePassword(const std::string& conninfo) {
+  char* error = nullptr;
+  PQconninfoOption* options = PQconninfoParse(conninfo.c_str(), &error);
+  if (error != nullptr) PQfreemem(error);
+  if (options == nullptr) {
+    return core::Error(core::kExitBadInput,
+                       "'" + RedactConnectionString(conninfo) +
+                           "' is not a valid connection string (key=value pairs or a "
+                           "postgresql:// URL)");
+  }
+  SeparatedPassword out;
+  for (const PQconninfoOption* o = options; o->keyword != nullptr; ++o) {
+    if (o->val == nullptr) continue;
+    std::string key = o->keyword;
+    if (key == "password") {
+      out.password = o->val;
+      continue;
+    }
+    std::string quoted = "'";
+    for (const char* c = o->val; *c != '\0'; ++c) {
+      if (*c == '\'' || *c == '\\') quoted += '\\';
+      quoted += *c;
+    }
+    out.conninfo += (out.conninfo.empty() ? "" : " ") + key + "=" + quoted + "'";
+  }
+  PQconninfoFree(options);
   return out;
 }
 

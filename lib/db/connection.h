@@ -110,6 +110,17 @@ std::string QuoteLiteral(std::string_view value);
 /// `password=` in a URL's query or in key=value form. Used in every message that shows one.
 std::string RedactConnectionString(std::string_view conninfo);
 
+/// A connection string split for handing to another program (pg_dump): the rest as key=value
+/// (for its command line, which `ps` shows to everyone) and the password alone (for PGPASSWORD
+/// in its environment). Parsed by libpq itself, every form it accepts included.
+struct SeparatedPassword {
+  std::string conninfo;
+  std::optional<std::string> password;
+};
+/// Error (kExitBadInput): the redacted string is not a connection string libpq accepts; libpq's
+/// own message is not shown (it may quote the password).
+core::Result<SeparatedPassword> SeparatePassword(const std::string& conninfo);
+
 /// `conninfo` pointing at database `dbname` instead (both key=value and URL forms).
 std::string WithDatabase(std::string_view conninfo, std::string_view dbname);
 

@@ -214,12 +214,13 @@ core::Status CopyTree(const std::string& src, const std::string& dst, const Serv
   return CopyTreeAt(src_fd, dst_fd, src, id);
 }
 
-// The environment initdb and postgres get: ours without PG* (PGDATA, PGPORT, PGOPTIONS … would
-// change what they do) and without locale settings, which are fixed to C.
+// The environment initdb and postgres get: only what they need to run (PATH, TMPDIR,
+// LD_LIBRARY_PATH for embedded binaries, TZ), the locale fixed to C. Nothing else of ours: PG*
+// variables would change what they do, and the server runs SQL from the repository, where
+// COPY … TO PROGRAM 'env' must find no CI secret (tokens, cloud keys) to print.
 std::vector<std::string> ServerEnvironment() {
   std::vector<std::string> env = core::FilteredEnvironment([](const std::string& name) {
-    return name.rfind("PG", 0) == 0 || name.rfind("LC_", 0) == 0 || name == "LANG" ||
-           name == "LANGUAGE";
+    return name != "PATH" && name != "TMPDIR" && name != "LD_LIBRARY_PATH" && name != "TZ";
   });
   env.push_back("LC_ALL=C");
   return env;
@@ -441,7 +442,9 @@ std::string TemplatePath(const std::string& cache_dir, int major) {
 }
 
 std::optional<std::string> ExistingServerUser() {
-  for (const char* name : {"pgstate", "postgres"}) {
+  // Never "postgres": that account owns the machine's other clusters, which a server run as it
+  // could read (COPY … TO PROGRAM in a schema runs as the server's user).
+  for (const char* name : {"pgstate"}) {
     if (LookUpUser(name)) return std::string(name);
   }
   return std::nullopt;

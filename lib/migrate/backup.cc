@@ -84,10 +84,16 @@ core::Result<std::string> RunPgDump(const std::string& conninfo,
                                     const std::vector<std::string>& extra_args) {
   auto pg_dump = PgDumpPath();
   if (!pg_dump.ok()) return pg_dump.take_error();
+  // The password goes through the environment: a command line is visible to every user (ps).
+  auto separated = db::SeparatePassword(conninfo);
+  if (!separated.ok()) return separated.take_error();
   core::SubprocessOptions options;
   options.argv = {*pg_dump, "--no-password"};
   options.argv.insert(options.argv.end(), extra_args.begin(), extra_args.end());
-  options.argv.push_back("--dbname=" + conninfo);
+  options.argv.push_back("--dbname=" + separated->conninfo);
+  options.env =
+      core::FilteredEnvironment([](const std::string& name) { return name == "PGPASSWORD"; });
+  if (separated->password) options.env->push_back("PGPASSWORD=" + *separated->password);
   auto result = core::RunSubprocess(options);
   if (!result.ok()) return result.take_error();
   if (!result->ok()) {

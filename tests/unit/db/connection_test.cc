@@ -7,6 +7,35 @@
 namespace pgstate::db {
 namespace {
 
+TEST(SeparatePasswordTest, ThePasswordLeavesTheConnectionStringInEveryForm) {
+  for (const char* conninfo : {"postgresql://app:hunter2@db.example:5433/prod?sslmode=require",
+                               "postgresql://app:hunter%32@db.example/prod",
+                               "host=db user=app password=hunter2 dbname=prod",
+                               "postgresql://app@db.example/prod?password=hunter2"}) {
+    SCOPED_TRACE(conninfo);
+    core::Result<SeparatedPassword> s = SeparatePassword(conninfo);
+    ASSERT_TRUE(s.ok()) << s.error().message;
+    EXPECT_EQ(s->password, std::optional<std::string>("hunter2"));
+    EXPECT_EQ(s->conninfo.find("hunter"), std::string::npos) << s->conninfo;
+    EXPECT_NE(s->conninfo.find("user='app'"), std::string::npos) << s->conninfo;
+  }
+  core::Result<SeparatedPassword> none = SeparatePassword("host=db dbname=prod");
+  ASSERT_TRUE(none.ok());
+  EXPECT_EQ(none->password, std::nullopt);
+  EXPECT_EQ(none->conninfo, "dbname='prod' host='db'");  // in libpq's order
+}
+
+TEST(SeparatePasswordTest, AnInvalidStringIsRefusedWithoutItsPassword) {
+  for (const char* bad : {"postgresql://app:hunter2@db/prod?sslmode=%zz",
+                          "host=db password=hunter2 nonsense", "postgresql://app:hunter2@[db/x"}) {
+    SCOPED_TRACE(bad);
+    core::Result<SeparatedPassword> s = SeparatePassword(bad);
+    ASSERT_FALSE(s.ok());
+    EXPECT_EQ(s.error().code, core::kExitBadInput);
+    EXPECT_EQ(s.error().message.find("hunter2"), std::string::npos) << s.error().message;
+  }
+}
+
 TEST(RedactTest, KeyValueForm) {
   EXPECT_EQ(RedactConnectionString("host=db user=app password=hunter2 dbname=x"),
             "host=db user=app password=*** dbname=x");
