@@ -22,13 +22,15 @@ bool StartsWith(std::string_view text, size_t pos, const char* s) {
   return text.size() - pos >= n && text.compare(pos, n, s) == 0;
 }
 
-// End of a nested /* */ comment starting at `pos` (which points at "/*").
-size_t SkipBlockComment(std::string_view text, size_t pos) {
-  int depth = 0;
+// End of a nested /* */ comment starting at `pos` (which points at "/*"); its deepest nesting
+// goes to *deepest when given.
+size_t SkipBlockComment(std::string_view text, size_t pos, size_t* deepest = nullptr) {
+  size_t depth = 0;
   size_t i = pos;
   while (i < text.size()) {
     if (StartsWith(text, i, "/*")) {
       ++depth;
+      if (deepest != nullptr && depth > *deepest) *deepest = depth;
       i += 2;
     } else if (StartsWith(text, i, "*/")) {
       i += 2;
@@ -241,7 +243,13 @@ ScanResult ScanFile(std::string_view text) {
       continue;
     }
     if (c == '/' && pos + 1 < n && text[pos + 1] == '*') {
-      pos = SkipBlockComment(text, pos);
+      size_t deepest = 0;
+      size_t end = SkipBlockComment(text, pos, &deepest);
+      if (deepest > result.deepest_comment) {
+        result.deepest_comment = deepest;
+        result.deepest_comment_at = pos;
+      }
+      pos = end;
       continue;
     }
     Token t = NextToken(text, pos);

@@ -64,7 +64,14 @@ struct ScanResult {
   /// Offsets of the ';' that end top-level statements, as psql sees them (not inside
   /// parentheses, not inside a CREATE FUNCTION/PROCEDURE … BEGIN ATOMIC … END body).
   std::vector<size_t> separators;
+  /// The deepest nesting of a /* */ comment, and where that comment starts.
+  size_t deepest_comment = 0;
+  size_t deepest_comment_at = 0;
 };
+
+/// Comments nested deeper than this are refused: PostgreSQL's scanner takes quadratic time on
+/// them (100,000 levels: a minute), and no schema nests comments at all.
+inline constexpr size_t kMaxCommentNesting = 1000;
 
 ScanResult ScanFile(std::string_view text);
 

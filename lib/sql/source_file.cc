@@ -168,6 +168,17 @@ void SourceFile::ParseInto(std::string path, std::string text, const ParseOption
     file.trees_->arenas.push_back(std::move(parsed.arena));
   };
 
+  if (scan.deepest_comment > lexer::kMaxCommentNesting) {
+    core::Diagnostic d;
+    d.rule = "syntax";
+    d.message = "a comment nested " + std::to_string(scan.deepest_comment) +
+                " levels deep (more than " + std::to_string(lexer::kMaxCommentNesting) +
+                "): the file is not parsed";
+    d.hint = "remove the nested /* */ comments";
+    d.location = file.lines_.Locate(scan.deepest_comment_at, file.path_);
+    file.errors_.push_back(std::move(d));
+    return;
+  }
   ParsedTree whole = ParseWithRawTree(blanked.c_str(), blanked.size());
   if (whole.ok) {
     add_tree(std::move(whole), 0, blanked.size());

@@ -6,6 +6,8 @@
 #include <thread>
 #include <vector>
 
+#include "sql/lexer.h"
+
 namespace pgstate::sql {
 namespace {
 
@@ -216,6 +218,30 @@ TEST(SourceFileTest, MoveKeepsLineIndexValid) {
   c = std::move(b);
   EXPECT_EQ(c.lines().LineAt(3), "SELECT 1;");
   EXPECT_EQ(c.lines().Locate(7, "s.sql").ToString(), "s.sql:1:8");
+}
+
+}  // namespace
+}  // namespace pgstate::sql
+
+namespace pgstate::sql {
+namespace {
+
+TEST(SourceFileTest, CommentsNestedPastTheLimitAreRefusedWithoutParsing) {
+  auto nested = [](size_t depth) {
+    std::string s = "SELECT 1;\n";
+    for (size_t i = 0; i < depth; ++i) s += "/*";
+    s += " x ";
+    for (size_t i = 0; i < depth; ++i) s += "*/";
+    return s + "\nSELECT 2;\n";
+  };
+  SourceFile ok = SourceFile::Parse("a.sql", nested(lexer::kMaxCommentNesting));
+  EXPECT_TRUE(ok.errors().empty());
+  EXPECT_EQ(ok.statements().size(), 2u);
+  // 100,000 levels took PostgreSQL's scanner a minute; refused at once, at the comment.
+  SourceFile deep = SourceFile::Parse("a.sql", nested(100000));
+  ASSERT_EQ(deep.errors().size(), 1u);
+  EXPECT_EQ(deep.errors()[0].location.ToString(), "a.sql:2:1");
+  EXPECT_NE(deep.errors()[0].message.find("nested 100000 levels deep"), std::string::npos);
 }
 
 }  // namespace
